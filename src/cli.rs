@@ -1,0 +1,292 @@
+//! Command-line syntax (clap derive): the contract of DESIGN.md, with help on every flag.
+//!
+//! Parsing only: each subcommand's options become a validated config in `nlmg_search::commands`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use nlmg_search::commands::{self, Outcome};
+use nlmg_search::Result;
+
+/// Search summaries of Kazuo Ishiguro's "Never Let Me Go".
+///
+/// With a query, prints the passages that best answer it, best first, with the matching words
+/// highlighted and where each came from. The index is built on first use and refreshed when the
+/// corpus changes.
+///
+/// Examples:
+///   nlmg-search deferral
+///   nlmg-search "why did Madame cry"
+///   nlmg-search --theme memory tape
+///   nlmg-search --character ruth --part 2 possible
+///   nlmg-search '"told and not told"' --json | jq .excerpt
+#[derive(Debug, Parser)]
+#[command(name = "nlmg-search", version, args_conflicts_with_subcommands = true)]
+#[command(after_help = "Exit status: 0 if something was found, 1 if nothing was, 2 on error.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub search: SearchArgs,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options every command understands.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Directory holding the summaries (*.txt), sources.toml and lexicon.toml.
+    #[arg(
+        long,
+        global = true,
+        env = "NLMG_CORPUS",
+        default_value = "corpus",
+        value_name = "DIR"
+    )]
+    pub corpus: PathBuf,
+
+    /// Directory where the search index is kept (generated; safe to delete).
+    #[arg(
+        long,
+        global = true,
+        env = "NLMG_INDEX",
+        default_value = "index",
+        value_name = "DIR"
+    )]
+    pub index: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build or refresh the index from the corpus, with a progress bar.
+    ///
+    /// Does nothing when the index is up to date, unless --force. The new index is built beside
+    /// the old one and swapped in when complete, so searches keep working meanwhile.
+    Index(IndexArgs),
+    /// Measure query speed: latency percentiles, throughput, cold start, memory.
+    Bench(BenchArgs),
+    /// List the values of a tag with passage counts (use them with the search filters).
+    List(ListArgs),
+    /// Print every passage with its tags, for inspecting how the corpus was read.
+    Passages(PassagesArgs),
+}
+
+/// Search options (the default command).
+#[derive(Debug, Args, Clone, Default)]
+pub struct SearchArgs {
+    /// What to look for: words, "a phrase", AND/OR/NOT, -exclusion, or a plain question.
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    /// Only passages tagged with this theme (repeat for either; see `list themes`).
+    #[arg(long, value_name = "THEME")]
+    pub theme: Vec<String>,
+
+    /// Only passages about this character; aliases work (`kath`, `rod`).
+    #[arg(long, value_name = "NAME")]
+    pub character: Vec<String>,
+
+    /// Only passages under a heading containing these words (e.g. "character analysis").
+    #[arg(long, value_name = "WORDS")]
+    pub section: Vec<String>,
+
+    /// Only passages from this source (see `list sources`).
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Vec<String>,
+
+    /// Only passages of this kind: plot, character, analysis, quotation, faq, comment, other.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<String>,
+
+    /// Only passages about this part of the novel: 1 (Hailsham), 2 (the Cottages), 3 (carers and donors).
+    #[arg(long, value_name = "PART")]
+    pub part: Vec<String>,
+
+    /// Only passages citing this page of the novel (e.g. 58, or a range 50-60).
+    #[arg(long, value_name = "PAGE")]
+    pub page: Vec<String>,
+
+    /// Show at most this many hits.
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+
+    /// Sentences of context to show before and after each excerpt.
+    #[arg(short = 'C', long = "context", default_value_t = 1, value_name = "N")]
+    pub context: usize,
+
+    /// Print JSON Lines (one "hit" object per result, then a "summary"), for other tools.
+    #[arg(long)]
+    pub json: bool,
+
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// If the index is damaged, rebuild it instead of stopping with an error.
+    #[arg(long)]
+    pub rebuild_if_damaged: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct IndexArgs {
+    /// Rebuild even if the index is up to date.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BenchArgs {
+    /// File of queries, one per line: `kind<TAB>query [--flag value …]`.
+    #[arg(long, default_value = "benches/queries.txt", value_name = "FILE")]
+    pub queries: PathBuf,
+
+    /// Timed runs of each query (default: sized to finish in a few seconds).
+    #[arg(long, value_name = "N")]
+    pub iterations: Option<usize>,
+
+    /// Untimed runs of each query before timing.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub warmup: usize,
+
+    /// Benchmark a synthetic corpus of N copies of the corpus, built in a temporary directory.
+    #[arg(long, value_name = "N")]
+    pub scale: Option<usize>,
+
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ListWhat {
+    Themes,
+    Characters,
+    Sections,
+    Sources,
+    Kinds,
+    Parts,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ListArgs {
+    /// Which tag to list.
+    #[arg(value_enum)]
+    pub what: ListWhat,
+
+    /// Print JSON Lines: {"value":…,"count":…}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PassagesArgs {
+    /// Only passages from this source (repeatable).
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Vec<String>,
+
+    /// Print JSON Lines, one passage per line, with tag provenance.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Turns parsed arguments into the library's configs and runs the command.
+pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
+    let paths = commands::Paths {
+        corpus: cli.global.corpus,
+        index: cli.global.index,
+    };
+    match cli.command {
+        Some(Command::Passages(a)) => commands::passages::run(
+            &paths,
+            &commands::passages::PassagesConfig {
+                sources: a.source,
+                json: a.json,
+            },
+            out,
+        ),
+        Some(Command::Index(a)) => commands::index::run(&paths, a.force, out),
+        Some(Command::List(a)) => commands::list::run(&paths, list_what(a.what), a.json, out),
+        Some(Command::Bench(a)) => commands::bench::run(
+            &paths,
+            &commands::bench::BenchOptions {
+                queries: a.queries,
+                iterations: a.iterations,
+                warmup: a.warmup,
+                scale: a.scale,
+                json: a.json,
+            },
+            out,
+        ),
+        None => {
+            let s = cli.search;
+            let options = commands::search::SearchOptions {
+                query: s.query.join(" "),
+                theme: s.theme,
+                character: s.character,
+                section: s.section,
+                source: s.source,
+                kind: s.kind,
+                part: s.part,
+                page: s.page,
+                limit: s.limit,
+                context: s.context,
+                json: s.json,
+                color: match s.color {
+                    ColorChoice::Auto => commands::ColorMode::Auto,
+                    ColorChoice::Always => commands::ColorMode::Always,
+                    ColorChoice::Never => commands::ColorMode::Never,
+                },
+                rebuild_if_damaged: s.rebuild_if_damaged,
+            };
+            commands::search::run(&paths, options, out)
+        }
+    }
+}
+
+fn list_what(w: ListWhat) -> commands::list::ListWhat {
+    use commands::list::ListWhat as L;
+    match w {
+        ListWhat::Themes => L::Themes,
+        ListWhat::Characters => L::Characters,
+        ListWhat::Sections => L::Sections,
+        ListWhat::Sources => L::Sources,
+        ListWhat::Kinds => L::Kinds,
+        ListWhat::Parts => L::Parts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_query_word_that_names_a_command_needs_no_quoting_trick() {
+        let cli = Cli::try_parse_from(["nlmg-search", "why", "did", "Madame", "cry"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.search.query.join(" "), "why did Madame cry");
+        let cli = Cli::try_parse_from(["nlmg-search", "index", "--force"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Index(IndexArgs { force: true }))
+        ));
+    }
+}

@@ -1,0 +1,55 @@
+//! `nlmg-search passages [--source S] [--json]`: every passage with its tags, for inspection.
+
+use std::io::Write;
+
+use super::{Outcome, Paths};
+use crate::error::{Error, Result};
+use crate::ingest;
+use crate::output;
+
+#[derive(Debug, Clone, Default)]
+pub struct PassagesConfig {
+    pub sources: Vec<String>,
+    pub json: bool,
+}
+
+pub fn run(paths: &Paths, config: &PassagesConfig, out: &mut dyn Write) -> Result<Outcome> {
+    let corpus = ingest::ingest(&paths.corpus)?;
+    for w in &corpus.warnings {
+        output::warn(w);
+    }
+    for wanted in &config.sources {
+        if !corpus
+            .sources
+            .iter()
+            .any(|s| s.id.eq_ignore_ascii_case(wanted))
+        {
+            let ids: Vec<&str> = corpus.sources.iter().map(|s| s.id.as_str()).collect();
+            return Err(Error::Usage(format!(
+                "unknown source {wanted:?}; sources are: {}",
+                ids.join(", ")
+            )));
+        }
+    }
+    let selected = corpus.passages.iter().filter(|p| {
+        config.sources.is_empty()
+            || config
+                .sources
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(&p.source))
+    });
+    let mut any = false;
+    for p in selected {
+        any = true;
+        if config.json {
+            output::passages::write_json(out, p)?;
+        } else {
+            output::passages::write_text(out, p)?;
+        }
+    }
+    Ok(if any {
+        Outcome::Found
+    } else {
+        Outcome::NotFound
+    })
+}

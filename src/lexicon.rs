@@ -1,0 +1,153 @@
+//! The lexicon (`corpus/lexicon.toml`): characters and aliases, themes and cue words, and the
+//! novel's own terms with the everyday words readers use for them.
+//!
+//! It is data, not code: pointing the tool at another book means writing another lexicon.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// File name of the lexicon inside the corpus directory.
+pub const LEXICON_FILE: &str = "lexicon.toml";
+
+/// A character with every way the summaries write their name.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Character {
+    /// Canonical name, as shown and as accepted by `--character`.
+    pub name: String,
+    /// Whole-word spellings that count as a mention (the name itself may be listed too).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Spellings that only count when a heading names the character (too ambiguous in prose).
+    #[serde(default)]
+    pub subject_only: Vec<String>,
+}
+
+/// A theme with the words that signal it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    /// Value used by `--theme` and shown in results (lower case, no spaces).
+    pub name: String,
+    /// How the theme reads in prose.
+    #[serde(default)]
+    pub label: String,
+    /// Words or phrases whose presence in a passage tags the theme.
+    #[serde(default)]
+    pub cues: Vec<String>,
+    /// Words that, in a heading, tag every passage under that heading.
+    #[serde(default)]
+    pub headings: Vec<String>,
+}
+
+/// One of the novel's own terms and the everyday words a reader might use instead.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub term: String,
+    #[serde(default)]
+    pub everyday: Vec<String>,
+}
+
+/// The whole lexicon.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lexicon {
+    #[serde(default, rename = "character")]
+    pub characters: Vec<Character>,
+    #[serde(default, rename = "theme")]
+    pub themes: Vec<Theme>,
+    #[serde(default, rename = "term")]
+    pub terms: Vec<Term>,
+}
+
+impl Lexicon {
+    /// Reads `lexicon.toml` from a corpus directory. A missing file is an empty lexicon (a corpus
+    /// can be searched without one); a malformed file is an error naming the line.
+    pub fn load(corpus_dir: &Path) -> Result<Lexicon> {
+        let path = corpus_dir.join(LEXICON_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Lexicon::parse(&text).map_err(|message| Error::Data { path, message }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lexicon::default()),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// Parses lexicon text; the error is a human message.
+    pub fn parse(text: &str) -> std::result::Result<Lexicon, String> {
+        let lexicon: Lexicon = toml::from_str(text).map_err(|e| e.to_string())?;
+        for c in &lexicon.characters {
+            if c.name.trim().is_empty() {
+                return Err("a [[character]] has an empty name".into());
+            }
+        }
+        for t in &lexicon.themes {
+            if t.name.trim().is_empty() {
+                return Err("a [[theme]] has an empty name".into());
+            }
+        }
+        Ok(lexicon)
+    }
+
+    /// The canonical character for a user's spelling (`kath`, `Kathy H.`, `rod`), ignoring case.
+    pub fn character(&self, spelling: &str) -> Option<&Character> {
+        let s = spelling.trim();
+        self.characters.iter().find(|c| {
+            c.name.eq_ignore_ascii_case(s)
+                || c.aliases.iter().any(|a| a.eq_ignore_ascii_case(s))
+                || c.subject_only.iter().any(|a| a.eq_ignore_ascii_case(s))
+                || c.name
+                    .trim_end_matches('.')
+                    .eq_ignore_ascii_case(s.trim_end_matches('.'))
+        })
+    }
+
+    /// The theme with this name (or label), ignoring case.
+    pub fn theme(&self, name: &str) -> Option<&Theme> {
+        let s = name.trim();
+        self.themes
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(s) || t.label.eq_ignore_ascii_case(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_lexicon_parses_and_resolves_aliases() {
+        let lex = Lexicon::load(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("corpus")
+                .as_path(),
+        )
+        .expect("shipped lexicon parses");
+        for (spelling, canonical) in [
+            ("kath", "Kathy"),
+            ("Kathy H.", "Kathy"),
+            ("rod", "Rodney"),
+            ("Marie-Claude", "Madame"),
+            ("lucy wainright", "Miss Lucy"),
+        ] {
+            assert_eq!(
+                lex.character(spelling).map(|c| c.name.as_str()),
+                Some(canonical),
+                "{spelling}"
+            );
+        }
+        assert!(lex.character("truth").is_none());
+        assert_eq!(lex.theme("MEMORY").map(|t| t.name.as_str()), Some("memory"));
+    }
+
+    #[test]
+    fn malformed_lexicon_is_an_error_not_a_panic() {
+        assert!(Lexicon::parse("[[character]]\nname = ").is_err());
+        assert!(Lexicon::parse("[[character]]\nname = \"\"").is_err());
+        assert!(Lexicon::parse("[[theme]]\nnme = \"x\"").is_err());
+        assert_eq!(Lexicon::parse("").unwrap(), Lexicon::default());
+    }
+}

@@ -1,0 +1,15 @@
+//! nlmg-search: full-text search over summaries of Kazuo Ishiguro's *Never Let Me Go*.
+//!
+//! The pipeline runs one way, one module per stage:
+//! [`corpus`] (read files) → [`clean`] → [`segment`] → [`tag`] (all driven by [`ingest`]) →
+//! [`index`] → [`search`] → [`excerpt`] → [`output`]. [`commands`] is the command layer that
+//! the binary dispatches to. Only `index`, `search` and `excerpt` name tantivy types.
+
+pub mod commands;
+pub mod error;
+pub mod ingest;
+pub mod lexicon;
+pub mod model;
+pub mod output;
+
+pub use error::{Error, Result};
