@@ -263,8 +263,9 @@ fn dcg(grades: impl Iterator<Item = u8>, k: usize) -> f64 {
     grades
         .take(k)
         .enumerate()
-        .map(|(i, g)| (2f64.powi(i32::from(g)) - 1.0) / ((i + 2) as f64).log2())
-        .sum()
+        .fold(0.0, |sum, (i, g)| {
+            sum + (2f64.powi(i32::from(g)) - 1.0) / ((i + 2) as f64).log2()
+        })
 }
 
 /// nDCG@k: DCG of the ranking over the DCG of the best possible ranking of the judgments.
