@@ -157,15 +157,12 @@ impl QuestionSet {
             let Some(target) = questions[i].same_as.clone() else {
                 continue;
             };
-            let shared = questions
-                .iter()
-                .find(|q| q.id == target)
-                .ok_or_else(|| {
-                    format!(
-                        "question {:?}: same_as {target:?} names no question",
-                        questions[i].id
-                    )
-                })?;
+            let shared = questions.iter().find(|q| q.id == target).ok_or_else(|| {
+                format!(
+                    "question {:?}: same_as {target:?} names no question",
+                    questions[i].id
+                )
+            })?;
             if shared.same_as.is_some() {
                 return Err(format!(
                     "question {:?}: same_as {target:?} points at a question that itself uses same_as",
@@ -260,12 +257,9 @@ pub fn credit(hit_texts: &[&str], judgments: &[Judgment]) -> Vec<u8> {
 /// Discounted cumulative gain of the first `k` grades, with gain 2^grade − 1 and discount
 /// log2(rank + 1), so a grade-3 passage counts for much more than a grade-1 one.
 fn dcg(grades: impl Iterator<Item = u8>, k: usize) -> f64 {
-    grades
-        .take(k)
-        .enumerate()
-        .fold(0.0, |sum, (i, g)| {
-            sum + (2f64.powi(i32::from(g)) - 1.0) / ((i + 2) as f64).log2()
-        })
+    grades.take(k).enumerate().fold(0.0, |sum, (i, g)| {
+        sum + (2f64.powi(i32::from(g)) - 1.0) / ((i + 2) as f64).log2()
+    })
 }
 
 /// nDCG@k: DCG of the ranking over the DCG of the best possible ranking of the judgments.
@@ -381,7 +375,10 @@ mod tests {
     fn normalise_folds_case_quotes_and_whitespace() {
         for (input, expected) in [
             ("  Kathy\u{00A0} H.\n\tis ", "kathy h. is"),
-            ("Ruth\u{2019}s \u{201C}possible\u{201D}", "ruth's \"possible\""),
+            (
+                "Ruth\u{2019}s \u{201C}possible\u{201D}",
+                "ruth's \"possible\"",
+            ),
             ("", ""),
             ("ÉMILY", "émily"),
         ] {

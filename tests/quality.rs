@@ -196,7 +196,10 @@ fn summary_note(summary: &serde_json::Value) -> String {
 fn run_evaluation(engine: &Engine, set: &QuestionSet, verbose: bool) -> Report {
     let mut text = String::new();
     if let Some(problem) = engine.build_index() {
-        let _ = writeln!(text, "note: `index` failed ({problem}); searches build their own");
+        let _ = writeln!(
+            text,
+            "note: `index` failed ({problem}); searches build their own"
+        );
     }
     let baseline = match set.questions.first().map(|q| engine.baseline_support(q)) {
         Some(Ok(())) => true,
@@ -371,7 +374,11 @@ fn search_quality_meets_the_floors() {
 #[test]
 fn question_set_is_large_covers_every_category_and_matches_the_corpus() {
     let set = QuestionSet::load(&questions_path()).unwrap_or_else(|e| panic!("{e}"));
-    assert!(set.questions.len() >= 36, "{} questions", set.questions.len());
+    assert!(
+        set.questions.len() >= 36,
+        "{} questions",
+        set.questions.len()
+    );
     for category in eval::CATEGORIES {
         let n = set
             .questions
@@ -402,13 +409,21 @@ fn question_filters_name_real_themes_characters_kinds_and_parts() {
             assert!(lexicon.theme(t).is_some(), "{}: unknown theme {t}", q.id);
         }
         for c in &q.character {
-            assert!(lexicon.character(c).is_some(), "{}: unknown character {c}", q.id);
+            assert!(
+                lexicon.character(c).is_some(),
+                "{}: unknown character {c}",
+                q.id
+            );
         }
         for k in &q.kind {
             assert!(kinds.contains(&k.as_str()), "{}: unknown kind {k}", q.id);
         }
         for p in &q.part {
-            assert!(["1", "2", "3"].contains(&p.as_str()), "{}: unknown part {p}", q.id);
+            assert!(
+                ["1", "2", "3"].contains(&p.as_str()),
+                "{}: unknown part {p}",
+                q.id
+            );
         }
     }
     let filtered = set
@@ -418,7 +433,9 @@ fn question_filters_name_real_themes_characters_kinds_and_parts() {
         .collect::<Vec<_>>();
     for flag in ["--theme", "--character", "--kind", "--part"] {
         assert!(
-            filtered.iter().any(|q| q.filter_args().iter().any(|a| a == flag)),
+            filtered
+                .iter()
+                .any(|q| q.filter_args().iter().any(|a| a == flag)),
             "no question uses {flag}"
         );
     }
@@ -499,16 +516,36 @@ exit 0
         let report = run_evaluation(&engine(dir.path(), false), &set, true);
         // "right": gains [3, 0, 1]; DCG = 7 + 1/2 = 7.5; ideal = 7 + 1/log2(3).
         let right_ndcg = 7.5 / (7.0 + 1.0 / 3f64.log2());
-        assert!((report.full.ndcg_at_5 - right_ndcg / 2.0).abs() < 1e-9, "{}", report.text);
+        assert!(
+            (report.full.ndcg_at_5 - right_ndcg / 2.0).abs() < 1e-9,
+            "{}",
+            report.text
+        );
         assert!((report.full.p_at_3 - 0.5).abs() < 1e-9);
         assert!((report.full.mrr - 0.5).abs() < 1e-9);
         assert_eq!(report.errors, 0);
         assert!(report.baseline.is_none());
-        assert!(report.text.contains("no baseline column"), "{}", report.text);
+        assert!(
+            report.text.contains("no baseline column"),
+            "{}",
+            report.text
+        );
         assert!(report.text.contains("[--theme memory]"), "{}", report.text);
-        assert!(report.text.contains("suggestion=\"alpha\""), "{}", report.text);
-        assert!(report.text.contains("1. [3] Here is THE first"), "{}", report.text);
-        assert!(report.text.contains("OVERALL (2 questions)"), "{}", report.text);
+        assert!(
+            report.text.contains("suggestion=\"alpha\""),
+            "{}",
+            report.text
+        );
+        assert!(
+            report.text.contains("1. [3] Here is THE first"),
+            "{}",
+            report.text
+        );
+        assert!(
+            report.text.contains("OVERALL (2 questions)"),
+            "{}",
+            report.text
+        );
     }
 
     #[test]
