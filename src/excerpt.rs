@@ -229,7 +229,7 @@ mod tests {
 
     #[test]
     fn picks_the_sentence_with_most_terms_and_offsets_are_relative() {
-        let text = "Ruth was at Hailsham. Much later, Ruth looked for her possible in Norfolk. \
+        let text = "Ruth was at Hailsham. Much later, on a grey afternoon, Ruth went looking for her possible in an office in Norfolk. \
                     The end came quickly after that and nobody spoke of it for a long while.";
         let e = excerpt(
             text,
