@@ -17,7 +17,7 @@ fn io(e: std::io::Error) -> Error {
 /// Every hit as a JSON line, then the summary line.
 pub fn write_json(out: &mut dyn Write, r: &Response) -> Result<()> {
     for h in &r.hits {
-        let line = JsonLine::Hit(JsonHit::from(h));
+        let line = JsonLine::Hit(Box::new(JsonHit::from(h)));
         serde_json::to_writer(&mut *out, &line).map_err(|e| io(e.into()))?;
         writeln!(out).map_err(io)?;
     }

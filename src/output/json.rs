@@ -17,7 +17,7 @@ use crate::search::{Hit, Response};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum JsonLine {
-    Hit(JsonHit),
+    Hit(Box<JsonHit>),
     Summary(JsonSummary),
 }
 

@@ -76,7 +76,7 @@ impl Env {
         for line in text.lines() {
             assert!(summary.is_none(), "summary must be the last line");
             match serde_json::from_str::<JsonLine>(line).unwrap_or_else(|e| panic!("{e}: {line}")) {
-                JsonLine::Hit(h) => hits.push(h),
+                JsonLine::Hit(h) => hits.push(*h),
                 JsonLine::Summary(s) => summary = Some(s),
             }
         }
