@@ -1040,6 +1040,230 @@ mod tests {
         );
     }
 
+    fn tagged_engine() -> (tempfile::TempDir, Engine) {
+        use crate::model::{Corpus, Source};
+        let p = |seq: u32, section: &[&str], kind, chars: &[&str], themes: &[&str], text: &str| {
+            Passage {
+                id: format!("notes:{seq}"),
+                source: "notes".into(),
+                seq,
+                section: section.iter().map(|s| s.to_string()).collect(),
+                kind,
+                part: Some(2),
+                characters: chars.iter().map(|s| s.to_string()).collect(),
+                themes: themes.iter().map(|s| s.to_string()).collect(),
+                pages: vec![seq + 50],
+                text: text.into(),
+                source_range: [0, 0],
+                prev: seq.checked_sub(1).map(|s| format!("notes:{s}")),
+                next: Some(format!("notes:{}", seq + 1)),
+                provenance: vec![],
+            }
+        };
+        let corpus = Corpus {
+            sources: vec![Source {
+                id: "notes".into(),
+                title: "Notes".into(),
+                kind: String::new(),
+                description: String::new(),
+                file: "notes.txt".into(),
+            }],
+            passages: vec![
+                p(
+                    0,
+                    &["Characters", "Ruth C."],
+                    Kind::Character,
+                    &["Ruth"],
+                    &["manipulation"],
+                    "She pretends to know everything.",
+                ),
+                p(
+                    1,
+                    &["Characters", "Kathy H."],
+                    Kind::Character,
+                    &["Kathy"],
+                    &["memory"],
+                    "Kathy remembers Hailsham and the tape.",
+                ),
+                p(
+                    2,
+                    &["Plot"],
+                    Kind::Plot,
+                    &["Kathy", "Ruth"],
+                    &["memory"],
+                    "They drive to Norfolk to see the possible.",
+                ),
+            ],
+            warnings: vec![],
+            fingerprint: "test".into(),
+            bytes: 100,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        index::build(&corpus, dir.path(), &mut |_| {}).unwrap();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let engine = Engine::open(dir.path(), &shipped).unwrap();
+        (dir, engine)
+    }
+
+    fn ids(r: &Response) -> Vec<&str> {
+        r.hits.iter().map(|h| h.passage.id.as_str()).collect()
+    }
+
+    #[test]
+    fn filters_resolve_aliases_combine_and_count_facets() {
+        let (_dir, engine) = tagged_engine();
+        let run = |f: Filters, q: &str| {
+            engine
+                .search(&Request {
+                    query: q.into(),
+                    filters: f,
+                    ..Request::default()
+                })
+                .unwrap()
+        };
+        for (filters, query, want) in [
+            (
+                Filters {
+                    character: vec!["kath".into()],
+                    ..Default::default()
+                },
+                "",
+                vec!["notes:1", "notes:2"],
+            ),
+            (
+                Filters {
+                    character: vec!["RUTH C.".into()],
+                    ..Default::default()
+                },
+                "",
+                vec!["notes:0", "notes:2"],
+            ),
+            (
+                Filters {
+                    character: vec!["ruth".into(), "kathy".into()],
+                    ..Default::default()
+                },
+                "",
+                vec!["notes:0", "notes:1", "notes:2"],
+            ),
+            (
+                Filters {
+                    character: vec!["ruth".into()],
+                    theme: vec!["Memory".into()],
+                    ..Default::default()
+                },
+                "",
+                vec!["notes:2"],
+            ),
+            (
+                Filters {
+                    section: vec!["character".into()],
+                    ..Default::default()
+                },
+                "",
+                vec!["notes:0", "notes:1"],
+            ),
+            (
+                Filters {
+                    kind: vec!["PLOT".into()],
+                    ..Default::default()
+                },
+                "",
+                vec!["notes:2"],
+            ),
+            (
+                Filters {
+                    page: vec!["50-51".into()],
+                    part: vec!["two".into()],
+                    ..Default::default()
+                },
+                "",
+                vec!["notes:0", "notes:1"],
+            ),
+            (
+                Filters {
+                    theme: vec!["memory".into()],
+                    ..Default::default()
+                },
+                "tape",
+                vec!["notes:1"],
+            ),
+        ] {
+            let r = run(filters.clone(), query);
+            assert_eq!(ids(&r), want, "{filters:?} {query}");
+            assert_eq!(r.total, want.len());
+        }
+        let r = run(
+            Filters {
+                theme: vec!["memory".into()],
+                ..Default::default()
+            },
+            "",
+        );
+        assert!(r.listing && r.hits.iter().all(|h| h.score.is_none()));
+        assert_eq!(r.facets["character"]["Kathy"], 2);
+        assert_eq!(r.facets["character"]["Ruth"], 1);
+        assert_eq!(r.facets["page"]["51"], 1);
+        for bad in [
+            Filters {
+                character: vec!["Ruht".into()],
+                ..Default::default()
+            },
+            Filters {
+                section: vec!["epilogue".into()],
+                ..Default::default()
+            },
+            Filters {
+                source: vec!["blog".into()],
+                ..Default::default()
+            },
+        ] {
+            let e = engine
+                .search(&Request {
+                    query: "x".into(),
+                    filters: bad.clone(),
+                    ..Request::default()
+                })
+                .unwrap_err();
+            assert!(matches!(e, Error::Usage(_)), "{bad:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn headings_count_and_baseline_ignores_them() {
+        let (_dir, engine) = tagged_engine();
+        let full = engine
+            .search(&Request {
+                query: "plot".into(),
+                ..Request::default()
+            })
+            .unwrap();
+        assert_eq!(ids(&full), ["notes:2"]);
+        let base = engine
+            .search(&Request {
+                query: "plot".into(),
+                ranking: Ranking::Baseline,
+                ..Request::default()
+            })
+            .unwrap();
+        assert!(base.hits.is_empty());
+        let ctx = engine
+            .search(&Request {
+                query: "tape".into(),
+                context: 1,
+                ..Request::default()
+            })
+            .unwrap();
+        assert_eq!(
+            ctx.hits[0].excerpt.context_before,
+            "She pretends to know everything."
+        );
+        assert_eq!(
+            ctx.hits[0].excerpt.context_after,
+            "They drive to Norfolk to see the possible."
+        );
+    }
+
     proptest::proptest! {
         #[test]
         fn repair_never_panics_and_keeps_parens_balanced(q in "[a-z \"()*^:+\\-']{0,60}") {
