@@ -150,6 +150,18 @@ impl Engine {
     /// Opens the complete index generation that `index_dir/current` names, and the lexicon of
     /// `corpus_dir` (for character aliases and everyday words). Starts no threads.
     pub fn open(index_dir: &Path, corpus_dir: &Path) -> Result<Engine> {
+        let first = index::current_dir(index_dir);
+        match Engine::open_once(index_dir, corpus_dir) {
+            // A build swapped generations (and removed ours) between reading the pointer and
+            // opening the files: the pointer now names a newer complete index.
+            Err(_) if index::current_dir(index_dir) != first => {
+                Engine::open_once(index_dir, corpus_dir)
+            }
+            r => r,
+        }
+    }
+
+    fn open_once(index_dir: &Path, corpus_dir: &Path) -> Result<Engine> {
         let dir = index::current_dir(index_dir).ok_or_else(|| {
             Error::Index(format!(
                 "no index in {} (run `nlmg-search index`)",
