@@ -9,9 +9,12 @@
 pub mod commands;
 pub mod error;
 pub mod eval;
+pub mod excerpt;
+pub mod index;
 pub mod ingest;
 pub mod lexicon;
 pub mod model;
 pub mod output;
+pub mod search;
 
 pub use error::{Error, Result};
