@@ -5,11 +5,15 @@
 //! [`index`] → [`search`] → [`excerpt`] → [`output`]. [`commands`] is the command layer that
 //! the binary dispatches to. Only `index`, `search` and `excerpt` name tantivy types.
 
+pub mod clean;
 pub mod commands;
+pub mod corpus;
 pub mod error;
 pub mod ingest;
 pub mod lexicon;
 pub mod model;
 pub mod output;
+pub mod segment;
+pub mod tag;
 
 pub use error::{Error, Result};
