@@ -61,15 +61,13 @@ pub fn ensure(paths: &Paths, rebuild_if_damaged: bool) -> Result<()> {
 
 /// Reads the corpus and builds a new index generation, with a progress bar on a terminal.
 fn rebuild(paths: &Paths) -> Result<BuildReport> {
-    let mut corpus = ingest::ingest(&paths.corpus)?;
+    let corpus = ingest::ingest(&paths.corpus)?;
     for w in &corpus.warnings {
         output::warn(w);
     }
     if corpus.passages.is_empty() {
         return Err(Error::EmptyCorpus(paths.corpus.clone()));
     }
-    // FALLBACK until ingest computes it: the same fingerprint `index::status` compares with.
-    corpus.fingerprint = index::corpus_fingerprint(&paths.corpus)?;
     let mut progress = BuildProgress::new();
     index::build(&corpus, &paths.index, &mut |e| progress.event(e))
 }
