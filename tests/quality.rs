@@ -6,7 +6,9 @@
 //!   cargo test --release --test quality -- --nocapture
 //!
 //! Environment: `NLMG_EVAL_BIN` runs another binary; `NLMG_EVAL_ONLY=id,id` runs a subset (floors
-//! are then not checked); `NLMG_EVAL_VERBOSE=1` lists each query's top hits with their grades.
+//! are then not checked); `NLMG_EVAL_VERBOSE=1` lists each query's top hits with their grades;
+//! `NLMG_EVAL_SET=heldout` runs `tests/quality/heldout.toml` instead (floors not checked);
+//! `NLMG_EVAL_RANKING=full,-proximity` passes `--ranking` to the main column (for ablations).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -22,6 +24,10 @@ fn repo() -> PathBuf {
 
 fn questions_path() -> PathBuf {
     repo().join("tests/quality/questions.toml")
+}
+
+fn heldout_path() -> PathBuf {
+    repo().join("tests/quality/heldout.toml")
 }
 
 /// What one run of one query produced.
@@ -193,7 +199,12 @@ fn summary_note(summary: &serde_json::Value) -> String {
     note
 }
 
-fn run_evaluation(engine: &Engine, set: &QuestionSet, verbose: bool) -> Report {
+fn run_evaluation(
+    engine: &Engine,
+    set: &QuestionSet,
+    verbose: bool,
+    ranking: Option<&str>,
+) -> Report {
     let mut text = String::new();
     if let Some(problem) = engine.build_index() {
         let _ = writeln!(
@@ -231,7 +242,7 @@ fn run_evaluation(engine: &Engine, set: &QuestionSet, verbose: bool) -> Report {
         .collect();
     let mut errors = 0;
     for q in &set.questions {
-        let full = evaluate(engine, q, None);
+        let full = evaluate(engine, q, ranking);
         let base = baseline.then(|| evaluate(engine, q, Some("baseline")));
         errors += usize::from(full.run.error.is_some());
         let _ = write!(
@@ -324,7 +335,17 @@ fn corpus_sources(dir: &Path) -> Vec<String> {
 
 #[test]
 fn search_quality_meets_the_floors() {
-    let set = QuestionSet::load(&questions_path()).unwrap_or_else(|e| panic!("{e}"));
+    let other_set = std::env::var("NLMG_EVAL_SET")
+        .ok()
+        .filter(|s| !s.is_empty() && s != "questions");
+    let path = match &other_set {
+        Some(name) => repo().join(format!("tests/quality/{name}.toml")),
+        None => questions_path(),
+    };
+    let set = QuestionSet::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let ranking = std::env::var("NLMG_EVAL_RANKING")
+        .ok()
+        .filter(|s| !s.is_empty());
     let only: Option<Vec<String>> = std::env::var("NLMG_EVAL_ONLY")
         .ok()
         .map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
@@ -347,11 +368,11 @@ fn search_quality_meets_the_floors() {
         index: index.path().join("index"),
     };
     let verbose = std::env::var_os("NLMG_EVAL_VERBOSE").is_some_and(|v| v != "0");
-    let report = run_evaluation(&engine, &set, verbose);
+    let report = run_evaluation(&engine, &set, verbose, ranking.as_deref());
     println!("{}", report.text);
 
-    if only.is_some() {
-        println!("(subset run: floors not checked)");
+    if only.is_some() || other_set.is_some() || ranking.is_some() {
+        println!("(subset, other set or other ranking: floors not checked)");
         return;
     }
     let floors_path = repo().join("tests/quality/floors.toml");
@@ -388,6 +409,25 @@ fn question_set_is_large_covers_every_category_and_matches_the_corpus() {
         assert!(n >= 4, "only {n} questions of category {category}");
     }
     let problems = set.problems_against(&corpus_sources(&repo().join("corpus")));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn heldout_set_matches_the_corpus_and_shares_no_query_with_the_main_set() {
+    let held = QuestionSet::load(&heldout_path()).unwrap_or_else(|e| panic!("{e}"));
+    let main = QuestionSet::load(&questions_path()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(held.questions.len() >= 8, "{} questions", held.questions.len());
+    for q in &held.questions {
+        assert!(
+            !main
+                .questions
+                .iter()
+                .any(|m| m.id == q.id || m.query.eq_ignore_ascii_case(&q.query)),
+            "{} is also in the main set",
+            q.id
+        );
+    }
+    let problems = held.problems_against(&corpus_sources(&repo().join("corpus")));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -513,7 +553,7 @@ exit 0
     fn scores_canned_results_and_prints_one_row_per_question() {
         let dir = tempfile::tempdir().unwrap();
         let set = QuestionSet::parse(SET).unwrap();
-        let report = run_evaluation(&engine(dir.path(), false), &set, true);
+        let report = run_evaluation(&engine(dir.path(), false), &set, true, None);
         // "right": gains [3, 0, 1]; DCG = 7 + 1/2 = 7.5; ideal = 7 + 1/log2(3).
         let right_ndcg = 7.5 / (7.0 + 1.0 / 3f64.log2());
         assert!(
@@ -552,7 +592,7 @@ exit 0
     fn prints_a_baseline_column_when_the_binary_accepts_it() {
         let dir = tempfile::tempdir().unwrap();
         let set = QuestionSet::parse(SET).unwrap();
-        let report = run_evaluation(&engine(dir.path(), true), &set, false);
+        let report = run_evaluation(&engine(dir.path(), true), &set, false, None);
         assert_eq!(report.baseline, Some(Scores::default()), "{}", report.text);
         assert!(report.text.contains("bMRR"), "{}", report.text);
     }
@@ -566,7 +606,7 @@ exit 0
             corpus: dir.path().into(),
             index: dir.path().into(),
         };
-        let report = run_evaluation(&engine, &set, false);
+        let report = run_evaluation(&engine, &set, false, None);
         assert_eq!(report.full, Scores::default());
         assert_eq!(report.errors, 2);
         assert!(report.text.contains("ERROR cannot run"), "{}", report.text);
