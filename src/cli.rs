@@ -145,16 +145,14 @@ pub struct SearchArgs {
     #[arg(long)]
     pub rebuild_if_damaged: bool,
 
-    /// Ranking: `full`, or `baseline` (plain BM25 on the text alone, for measuring the others).
-    #[arg(long, value_enum, default_value_t = RankingChoice::Full, hide = true)]
-    pub ranking: RankingChoice,
+    /// Ranking: `full`, or `baseline` (plain BM25 on the text alone, for measuring the others),
+    /// optionally followed by `,+technique` or `,-technique` (e.g. `full,-proximity`).
+    #[arg(long, default_value = "full", hide = true, value_name = "SPEC", value_parser = parse_ranking)]
+    pub ranking: nlmg_search::search::Ranking,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
-pub enum RankingChoice {
-    #[default]
-    Full,
-    Baseline,
+fn parse_ranking(s: &str) -> Result<nlmg_search::search::Ranking, String> {
+    nlmg_search::search::Ranking::parse(s).map_err(|e| e.to_string())
 }
 
 impl SearchArgs {
@@ -308,10 +306,7 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
                     ColorChoice::Never => commands::ColorMode::Never,
                 },
                 rebuild_if_damaged: s.rebuild_if_damaged,
-                ranking: match s.ranking {
-                    RankingChoice::Full => nlmg_search::search::Ranking::Full,
-                    RankingChoice::Baseline => nlmg_search::search::Ranking::Baseline,
-                },
+                ranking: s.ranking,
             };
             commands::search::run(&paths, options, out)
         }

@@ -29,12 +29,27 @@ pub struct Excerpt {
     pub context_after: String,
 }
 
-/// Byte ranges in `text` of words whose analysed form is one of `terms`.
+/// Byte ranges in `text` of words whose analysed form is one of `terms`. Matched words next to
+/// each other (only white space between them) are one range, so a phrase is highlighted as one
+/// unit.
 pub fn matches(
     text: &str,
     terms: &BTreeSet<String>,
     analyzer: &mut TextAnalyzer,
 ) -> Vec<Range<usize>> {
+    let found: Vec<Range<usize>> = matched_terms(text, terms, analyzer)
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    join_adjacent(text, merge(found))
+}
+
+/// Each matched word's byte range with the term it matched.
+fn matched_terms(
+    text: &str,
+    terms: &BTreeSet<String>,
+    analyzer: &mut TextAnalyzer,
+) -> Vec<(Range<usize>, String)> {
     if terms.is_empty() {
         return vec![];
     }
@@ -43,10 +58,27 @@ pub fn matches(
     while stream.advance() {
         let t = stream.token();
         if terms.contains(&t.text) {
-            out.push(t.offset_from..t.offset_to);
+            out.push((t.offset_from..t.offset_to, t.text.clone()));
         }
     }
-    merge(out)
+    out
+}
+
+fn join_adjacent(text: &str, ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            Some(last)
+                if text
+                    .get(last.end..r.start)
+                    .is_some_and(|gap| !gap.is_empty() && gap.chars().all(|c| c == ' ')) =>
+            {
+                last.end = r.end
+            }
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
@@ -82,34 +114,41 @@ pub fn excerpt(
     prev: Option<&str>,
     next: Option<&str>,
 ) -> Excerpt {
-    let hits = matches(text, terms, analyzer);
+    let found = matched_terms(text, terms, analyzer);
+    let hits = join_adjacent(
+        text,
+        merge(found.iter().map(|(r, _)| r.clone()).collect()),
+    );
     let sents = sentences(text);
     if sents.is_empty() {
         return Excerpt::default();
     }
-    // The sentence with the most distinct matched terms, then the most matches, then the first.
-    let score = |s: &Range<usize>| {
-        let inside: Vec<&Range<usize>> = hits
+    // The window of whole sentences (up to the excerpt size) with the most distinct matched
+    // terms, then the most matches, then the shortest, then the first.
+    let score = |first: usize, last: usize| {
+        let (start, end) = (sents[first].start, sents[last].end);
+        let inside = found
             .iter()
-            .filter(|h| h.start >= s.start && h.end <= s.end)
-            .collect();
-        let distinct: BTreeSet<String> = inside
-            .iter()
-            .map(|h| text[h.start..h.end].to_lowercase())
-            .collect();
-        (distinct.len(), inside.len())
+            .filter(|(r, _)| r.start >= start && r.end <= end);
+        let distinct: BTreeSet<&str> = inside.clone().map(|(_, t)| t.as_str()).collect();
+        (distinct.len(), inside.count())
     };
-    let mut best = 0;
-    let mut best_score = score(&sents[0]);
-    for (i, s) in sents.iter().enumerate().skip(1) {
-        let sc = score(s);
-        if sc > best_score {
-            best = i;
-            best_score = sc;
+    let mut best = (0, 0);
+    let mut best_score = score(0, 0);
+    for first in 0..sents.len() {
+        for last in first..sents.len() {
+            if last > first && sents[last].end - sents[first].start > MAX_EXCERPT {
+                break;
+            }
+            let sc = score(first, last);
+            // Only a strictly better score widens the window: extra sentences must earn it.
+            if sc > best_score {
+                best = (first, last);
+                best_score = sc;
+            }
         }
     }
-    let mut first = best;
-    let mut last = best;
+    let (mut first, mut last) = best;
     while sents[last].end - sents[first].start < MIN_EXCERPT && last + 1 < sents.len() {
         last += 1;
     }

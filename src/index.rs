@@ -29,13 +29,18 @@ use crate::model::{Corpus, Passage};
 
 /// Bump whenever the fields, the analyzer or the meaning of a stored value changes: an index
 /// with another version is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Name under which the text analyzer is registered (tantivy stores only the name).
 pub const ANALYZER: &str = "nlmg_en";
 
 /// File inside a generation directory that describes it.
 pub const META_FILE: &str = "nlmg-meta.json";
+
+/// File inside a generation directory listing every word of the corpus (lower case, as written,
+/// not stemmed) with the number of passages that use it: what a misspelt query word is matched
+/// against.
+pub const WORDS_FILE: &str = "nlmg-words.json";
 
 const CURRENT_FILE: &str = "current";
 const LOCK_FILE: &str = ".build.lock";
@@ -71,6 +76,12 @@ pub(crate) struct Fields {
     pub order: Field,
     /// The whole [`Passage`] as JSON, for display.
     pub passage: Field,
+    /// Fast: position of the passage's kind in [`Kind::ALL`], for ranking by kind.
+    pub kind: Field,
+    /// Fast: words in the passage text, for ranking by length.
+    pub words: Field,
+    /// Fast: reading order of the first passage of its near-duplicate group ([`crate::dedup`]).
+    pub dup: Field,
 }
 
 pub(crate) fn schema() -> (Schema, Fields) {
@@ -86,6 +97,9 @@ pub(crate) fn schema() -> (Schema, Fields) {
     let tags = b.add_facet_field("tags", FacetOptions::default());
     let order = b.add_u64_field("order", NumericOptions::default().set_fast());
     let passage = b.add_text_field("passage", STORED);
+    let kind = b.add_u64_field("kind", NumericOptions::default().set_fast());
+    let words = b.add_u64_field("words", NumericOptions::default().set_fast());
+    let dup = b.add_u64_field("dup", NumericOptions::default().set_fast());
     (
         b.build(),
         Fields {
@@ -95,6 +109,9 @@ pub(crate) fn schema() -> (Schema, Fields) {
             tags,
             order,
             passage,
+            kind,
+            words,
+            dup,
         },
     )
 }
@@ -112,6 +129,9 @@ pub(crate) fn fields(schema: &Schema) -> Result<Fields> {
         tags: f("tags")?,
         order: f("order")?,
         passage: f("passage")?,
+        kind: f("kind")?,
+        words: f("words")?,
+        dup: f("dup")?,
     })
 }
 
@@ -346,9 +366,10 @@ fn write_generation(
     progress(BuildEvent::Started {
         passages: corpus.passages.len(),
     });
+    let groups = crate::dedup::groups(&corpus.passages);
     for (order, p) in corpus.passages.iter().enumerate() {
         writer
-            .add_document(document(&f, p, order as u64)?)
+            .add_document(document(&f, p, order as u64, groups[order] as u64)?)
             .map_err(tantivy_error)?;
         progress(BuildEvent::Added { done: order + 1 });
     }
@@ -360,17 +381,68 @@ fn write_generation(
     let meta_path = dir.join(META_FILE);
     let json = serde_json::to_vec_pretty(&meta).map_err(|e| Error::Index(e.to_string()))?;
     write_synced(&meta_path, &json)?;
+    let words_path = dir.join(WORDS_FILE);
+    let json = serde_json::to_vec(&word_counts(corpus)).map_err(|e| Error::Index(e.to_string()))?;
+    write_synced(&words_path, &json)?;
     sync_dir(dir);
     Ok(segments)
 }
 
-fn document(f: &Fields, p: &Passage, order: u64) -> Result<TantivyDocument> {
+/// Lower-case words of the text and headings → passages using them.
+fn word_counts(corpus: &Corpus) -> BTreeMap<String, u32> {
+    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+    for p in &corpus.passages {
+        let mut seen = std::collections::BTreeSet::new();
+        for text in std::iter::once(&p.text).chain(&p.section) {
+            for w in words(text) {
+                seen.insert(w.to_lowercase());
+            }
+        }
+        for w in seen {
+            *counts.entry(w).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// The words of a text as the tokenizer sees them (runs of letters and digits).
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// Reads the word list of the live generation ([`WORDS_FILE`]); empty when absent.
+pub fn read_words(index_dir: &Path) -> Result<BTreeMap<String, u32>> {
+    let Some(dir) = current_dir(index_dir) else {
+        return Ok(BTreeMap::new());
+    };
+    let path = dir.join(WORDS_FILE);
+    match fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+            Error::Index(format!(
+                "{} is unreadable ({e}); run `nlmg-search index --force`",
+                path.display()
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(e) => Err(Error::io(&path, e)),
+    }
+}
+
+fn document(f: &Fields, p: &Passage, order: u64, dup: u64) -> Result<TantivyDocument> {
     let json = serde_json::to_string(p).map_err(|e| Error::Index(e.to_string()))?;
+    let kind = crate::model::Kind::ALL
+        .iter()
+        .position(|k| *k == p.kind)
+        .unwrap_or(0) as u64;
     let mut d = doc!(
         f.id => p.id.clone(),
         f.text => p.text.clone(),
         f.order => order,
         f.passage => json,
+        f.kind => kind,
+        f.words => words(&p.text).count() as u64,
+        f.dup => dup,
     );
     for h in &p.section {
         d.add_text(f.section, h);

@@ -9,6 +9,7 @@
 pub mod clean;
 pub mod commands;
 pub mod corpus;
+pub mod dedup;
 pub mod error;
 pub mod eval;
 pub mod excerpt;

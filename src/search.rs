@@ -5,7 +5,8 @@
 //! everything-matches query); tantivy's query parser is used only when the user writes operators
 //! (quotes, AND/OR/NOT, a leading `-` or `+`, parentheses), after bounding and repairing the text.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -16,7 +17,8 @@ use tantivy::query::{
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 use tantivy::{
-    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+    DocAddress, DocId, Index, IndexReader, Order, ReloadPolicy, Score, Searcher, SegmentReader,
+    TantivyDocument, Term,
 };
 
 use crate::error::{Error, Result};
@@ -44,13 +46,116 @@ const STOP_WORDS: &[&str] = &[
     "would", "you", "your",
 ];
 
-/// Which ranking to use. `Baseline` is the stemmed text field alone with plain BM25, no boosts,
-/// expansion or fuzzy matching: the yardstick the ranking work measures its gains against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Ranking {
-    #[default]
-    Full,
-    Baseline,
+/// Which ranking techniques are on. [`Ranking::FULL`] is the default; [`Ranking::BASELINE`] is
+/// the stemmed text field alone with plain BM25 over every query word: the yardstick each
+/// technique's gain is measured against (`--ranking baseline,+proximity`, `--ranking full,-kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ranking {
+    /// Drop stop words and question words ("why", "what") from plain questions.
+    pub stopwords: bool,
+    /// Glossary (everyday word → the novel's term), British/American spellings, word families.
+    pub expansion: bool,
+    /// A word the corpus does not contain is matched to a near spelling that it does.
+    pub fuzzy: bool,
+    /// Query words close together (pairs and the whole query) score extra.
+    pub proximity: bool,
+    /// Query words in the passage's section headings score extra.
+    pub heading: bool,
+    /// Answers and plot passages over comments and stray lines.
+    pub kind: bool,
+    /// Very short passages (a heading line, a caption) do not win on term frequency alone.
+    pub length: bool,
+    /// Near-duplicate passages are one hit with `also_in`.
+    pub dedup: bool,
+}
+
+impl Default for Ranking {
+    fn default() -> Self {
+        Ranking::FULL
+    }
+}
+
+impl Ranking {
+    pub const FULL: Ranking = Ranking {
+        stopwords: true,
+        expansion: true,
+        fuzzy: true,
+        proximity: true,
+        heading: true,
+        kind: true,
+        length: true,
+        dedup: true,
+    };
+    pub const BASELINE: Ranking = Ranking {
+        stopwords: false,
+        expansion: false,
+        fuzzy: false,
+        proximity: false,
+        heading: false,
+        kind: false,
+        length: false,
+        dedup: false,
+    };
+    /// Technique names as accepted by [`Ranking::parse`], in the order they are measured.
+    pub const TECHNIQUES: [&'static str; 8] = [
+        "stopwords",
+        "expansion",
+        "fuzzy",
+        "proximity",
+        "heading",
+        "kind",
+        "length",
+        "dedup",
+    ];
+
+    #[cfg(test)]
+    fn flag_count(&self) -> usize {
+        let mut r = *self;
+        Ranking::TECHNIQUES
+            .iter()
+            .filter(|n| *r.flag(n).unwrap())
+            .count()
+    }
+
+    fn flag(&mut self, name: &str) -> Option<&mut bool> {
+        Some(match name {
+            "stopwords" => &mut self.stopwords,
+            "expansion" => &mut self.expansion,
+            "fuzzy" => &mut self.fuzzy,
+            "proximity" => &mut self.proximity,
+            "heading" => &mut self.heading,
+            "kind" => &mut self.kind,
+            "length" => &mut self.length,
+            "dedup" => &mut self.dedup,
+            _ => return None,
+        })
+    }
+
+    /// Reads `full`, `baseline`, or either followed by `,+technique` / `,-technique` items
+    /// (a bare technique name after the first item means `+`).
+    pub fn parse(spec: &str) -> Result<Ranking> {
+        let mut items = spec.split(',').map(str::trim).filter(|s| !s.is_empty());
+        let bad = |what: &str| {
+            Error::Usage(format!(
+                "unknown ranking {what:?}; use full or baseline, then +name or -name for: {}",
+                Ranking::TECHNIQUES.join(", ")
+            ))
+        };
+        let mut r = match items.next().map(str::to_ascii_lowercase).as_deref() {
+            Some("full") | None => Ranking::FULL,
+            Some("baseline") => Ranking::BASELINE,
+            Some(other) => return Err(bad(other)),
+        };
+        for item in items {
+            let lower = item.to_ascii_lowercase();
+            let (on, name) = match lower.strip_prefix('-') {
+                Some(n) => (false, n),
+                None => (true, lower.strip_prefix('+').unwrap_or(&lower)),
+            };
+            *r.flag(name).ok_or_else(|| bad(item))? = on;
+        }
+        Ok(r)
+    }
 }
 
 /// Filters as the user typed them. Values within one field are alternatives; fields must all hold.
@@ -97,9 +202,25 @@ impl Default for Request {
             filters: Filters::default(),
             limit: 10,
             context: 1,
-            ranking: Ranking::Full,
+            ranking: Ranking::FULL,
         }
     }
+}
+
+/// A near-duplicate of a hit, folded into it (the same quotation in another summary).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlsoIn {
+    pub id: String,
+    pub source: String,
+    pub source_title: String,
+    pub pages: Vec<u32>,
+}
+
+/// A query word and the words it was widened to (glossary, spelling variant, word family).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expansion {
+    pub from: String,
+    pub to: Vec<String>,
 }
 
 /// One result.
@@ -113,6 +234,8 @@ pub struct Hit {
     /// Title of the passage's source.
     pub source_title: String,
     pub excerpt: Excerpt,
+    /// Near-duplicates of this passage in other sources, shown once here instead of as hits.
+    pub also_in: Vec<AlsoIn>,
 }
 
 /// The answer to a [`Request`].
@@ -129,6 +252,10 @@ pub struct Response {
     pub notes: Vec<String>,
     /// True when there was no query text and hits are in reading order.
     pub listing: bool,
+    /// Query words widened to other words, as shown to the user.
+    pub expansions: Vec<Expansion>,
+    /// The query as corrected, when a word was not in the corpus and a near spelling was used.
+    pub suggestion: Option<String>,
     /// Time spent in [`Engine::search`].
     pub elapsed: Duration,
 }
@@ -141,6 +268,80 @@ pub struct Engine {
     meta: IndexMeta,
     lexicon: Lexicon,
     analyzer: TextAnalyzer,
+    /// The lexicon analysed once: everyday phrases, spellings and families as stems.
+    glossary: Glossary,
+    /// Corpus words (lower case, as written) by first letter, with passage counts: what a
+    /// misspelt word is compared with. Small: a few thousand words even for a large corpus.
+    words: HashMap<char, Vec<(String, u32)>>,
+    /// Passages and neighbour texts already decoded, by document address and by id. The
+    /// stored documents never change under an open generation, so entries never go stale.
+    cache: Mutex<Cache>,
+}
+
+#[derive(Default)]
+struct Cache {
+    passages: HashMap<DocAddress, Arc<Passage>>,
+    texts: HashMap<String, Option<Arc<str>>>,
+}
+
+/// Above this many entries the cache is cleared rather than grown (a long-lived engine over a
+/// large corpus must not end up holding all of it).
+const CACHE_MAX: usize = 4096;
+
+/// The lexicon's expansion tables, analysed into stems.
+#[derive(Default)]
+struct Glossary {
+    /// (everyday phrase lower case, the novel's term, its stems).
+    everyday: Vec<(String, String, Vec<String>)>,
+    /// stem → (other spelling, its stem).
+    spellings: HashMap<String, Vec<(String, String)>>,
+    /// stem → the family's (word, stem) pairs.
+    families: HashMap<String, Vec<(String, String)>>,
+}
+
+impl Glossary {
+    fn new(lexicon: &Lexicon, analyzer: &mut TextAnalyzer) -> Glossary {
+        let mut g = Glossary::default();
+        for t in &lexicon.terms {
+            let stems = analyse(analyzer, &t.term);
+            for e in &t.everyday {
+                g.everyday
+                    .push((e.to_lowercase(), t.term.clone(), stems.clone()));
+            }
+        }
+        for sp in &lexicon.spellings {
+            let (b, a) = (analyse(analyzer, &sp.british), analyse(analyzer, &sp.american));
+            if let ([b], [a]) = (b.as_slice(), a.as_slice()) {
+                if b != a {
+                    g.spellings
+                        .entry(b.clone())
+                        .or_default()
+                        .push((sp.american.to_lowercase(), a.clone()));
+                    g.spellings
+                        .entry(a.clone())
+                        .or_default()
+                        .push((sp.british.to_lowercase(), b.clone()));
+                }
+            }
+        }
+        for f in &lexicon.families {
+            let members: Vec<(String, String)> = f
+                .words
+                .iter()
+                .filter_map(|w| {
+                    let s = analyse(analyzer, w);
+                    (s.len() == 1).then(|| (w.to_lowercase(), s[0].clone()))
+                })
+                .collect();
+            for (_, stem) in &members {
+                g.families
+                    .entry(stem.clone())
+                    .or_default()
+                    .extend(members.iter().cloned());
+            }
+        }
+        g
+    }
 }
 
 /// Tag fields counted in [`Response::facets`].
@@ -190,13 +391,24 @@ impl Engine {
             .try_into()
             .map_err(index::tantivy_error)?;
         let lexicon = Lexicon::load(corpus_dir)?;
+        let mut analyzer = index::analyzer();
+        let glossary = Glossary::new(&lexicon, &mut analyzer);
+        let mut words: HashMap<char, Vec<(String, u32)>> = HashMap::new();
+        for (w, n) in index::read_words(index_dir)? {
+            if let Some(c) = w.chars().next() {
+                words.entry(c).or_default().push((w, n));
+            }
+        }
         Ok(Engine {
             index,
             reader,
             fields,
             meta,
             lexicon,
-            analyzer: index::analyzer(),
+            analyzer,
+            glossary,
+            words,
+            cache: Mutex::new(Cache::default()),
         })
     }
 
@@ -210,8 +422,13 @@ impl Engine {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         let filter = self.filter_query(&req.filters)?;
-        let mut notes = vec![];
-        let text = self.text_query(&searcher, req, &mut notes)?;
+        let mut read = Reading::default();
+        let text = self.text_query(&searcher, req, &mut read)?;
+        let Reading {
+            notes,
+            expansions,
+            suggestion,
+        } = read;
         let (query, terms, listing): (Box<dyn Query>, BTreeSet<String>, bool) = match (text, filter)
         {
             (TextQuery::Nothing, _) => {
@@ -221,6 +438,8 @@ impl Engine {
                     facets: BTreeMap::new(),
                     notes,
                     listing: false,
+                    expansions,
+                    suggestion,
                     elapsed: started.elapsed(),
                 })
             }
@@ -245,7 +464,14 @@ impl Engine {
         for f in FACET_FIELDS {
             facets.add_facet(Facet::from_path([f]));
         }
-        let top = TopDocs::with_limit(req.limit.max(1));
+        let ranking = req.ranking;
+        // Grouping near-duplicates folds some of the top hits away: look a little further.
+        let fetch = if ranking.dedup && !listing {
+            req.limit.max(1) * 2 + 10
+        } else {
+            req.limit.max(1)
+        };
+        let top = TopDocs::with_limit(fetch);
         let (docs, total, facet_counts): (Vec<(Option<f32>, DocAddress)>, usize, _) = if listing {
             let (docs, total, fc) = searcher
                 .search(
@@ -259,6 +485,31 @@ impl Engine {
                 .map_err(index::tantivy_error)?;
             (
                 docs.into_iter().map(|(_, d)| (None, d)).collect(),
+                total,
+                fc,
+            )
+        } else if ranking.kind || ranking.length {
+            let tweak = top.tweak_score(move |seg: &SegmentReader| {
+                let kind = seg.fast_fields().u64("kind").ok();
+                let words = seg.fast_fields().u64("words").ok();
+                move |doc: DocId, score: Score| {
+                    let mut s = score;
+                    if ranking.kind {
+                        let k = kind.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+                        s *= kind_weight(k);
+                    }
+                    if ranking.length {
+                        let w = words.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+                        s *= length_weight(w);
+                    }
+                    s
+                }
+            });
+            let (docs, total, fc) = searcher
+                .search(&*query, &(tweak, Count, facets))
+                .map_err(index::tantivy_error)?;
+            (
+                docs.into_iter().map(|(s, d)| (Some(s), d)).collect(),
                 total,
                 fc,
             )
@@ -287,9 +538,28 @@ impl Engine {
             }
             facet_map.insert(f.to_string(), counts);
         }
+        // Near-duplicate groups: the best-ranked member is the hit, the others its `also_in`.
+        let mut groups: Vec<(Option<f32>, DocAddress, Vec<DocAddress>)> = vec![];
+        let mut group_of: HashMap<u64, usize> = HashMap::new();
+        for (score, addr) in docs {
+            let key = if ranking.dedup && !listing {
+                self.dup_key(&searcher, addr)
+            } else {
+                None
+            };
+            match key.and_then(|k| group_of.get(&k).copied()) {
+                Some(g) => groups[g].2.push(addr),
+                None => {
+                    if let Some(k) = key {
+                        group_of.insert(k, groups.len());
+                    }
+                    groups.push((score, addr, vec![]));
+                }
+            }
+        }
         let mut analyzer = self.analyzer.clone();
-        let mut hits = Vec::with_capacity(docs.len());
-        for (score, addr) in docs.into_iter().take(req.limit) {
+        let mut hits = Vec::with_capacity(req.limit);
+        for (score, addr, dups) in groups.into_iter().take(req.limit) {
             let passage = self.passage_at(&searcher, addr)?;
             let (prev, next) = if req.context > 0 {
                 (
@@ -307,12 +577,23 @@ impl Engine {
                 prev.as_deref(),
                 next.as_deref(),
             );
+            let mut also_in = vec![];
+            for d in dups {
+                let p = self.passage_at(&searcher, d)?;
+                also_in.push(AlsoIn {
+                    id: p.id.clone(),
+                    source: p.source.clone(),
+                    source_title: self.source_title(&p.source),
+                    pages: p.pages.clone(),
+                });
+            }
             hits.push(Hit {
                 rank: hits.len() + 1,
                 score,
                 source_title: self.source_title(&passage.source),
-                passage,
+                passage: Passage::clone(&passage),
                 excerpt,
+                also_in,
             });
         }
         Ok(Response {
@@ -321,8 +602,16 @@ impl Engine {
             facets: facet_map,
             notes,
             listing,
+            expansions,
+            suggestion,
             elapsed: started.elapsed(),
         })
+    }
+
+    fn dup_key(&self, searcher: &Searcher, addr: DocAddress) -> Option<u64> {
+        let seg = searcher.segment_reader(addr.segment_ord);
+        let col = seg.fast_fields().u64("dup").ok()?;
+        col.first(addr.doc_id)
     }
 
     fn source_title(&self, id: &str) -> String {
@@ -342,24 +631,50 @@ impl Engine {
             .collect()
     }
 
-    fn passage_at(&self, searcher: &Searcher, addr: DocAddress) -> Result<Passage> {
+    fn passage_at(&self, searcher: &Searcher, addr: DocAddress) -> Result<Arc<Passage>> {
+        if let Some(p) = self.cache().passages.get(&addr) {
+            return Ok(p.clone());
+        }
         let doc: TantivyDocument = searcher.doc(addr).map_err(index::tantivy_error)?;
         let json = doc
             .get_first(self.fields.passage)
             .and_then(|v| v.as_str())
             .ok_or_else(|| Error::Index("index document without a passage; rebuild".into()))?;
-        serde_json::from_str(json)
-            .map_err(|e| Error::Index(format!("index holds an unreadable passage ({e}); rebuild")))
+        let p: Arc<Passage> = Arc::new(serde_json::from_str(json).map_err(|e| {
+            Error::Index(format!("index holds an unreadable passage ({e}); rebuild"))
+        })?);
+        let mut cache = self.cache();
+        if cache.passages.len() >= CACHE_MAX {
+            cache.passages.clear();
+        }
+        cache.passages.insert(addr, p.clone());
+        Ok(p)
     }
 
-    fn neighbour(&self, searcher: &Searcher, id: Option<&str>) -> Option<String> {
-        let term = Term::from_field_text(self.fields.id, id?);
+    fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
+        // A panic elsewhere while holding the lock leaves only a cache behind: keep using it.
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn neighbour(&self, searcher: &Searcher, id: Option<&str>) -> Option<Arc<str>> {
+        let id = id?;
+        if let Some(t) = self.cache().texts.get(id) {
+            return t.clone();
+        }
+        let term = Term::from_field_text(self.fields.id, id);
         let q = TermQuery::new(term, IndexRecordOption::Basic);
-        let found = searcher
+        let text = searcher
             .search(&q, &TopDocs::with_limit(1).order_by_score())
-            .ok()?;
-        let (_, addr) = found.first()?;
-        self.passage_at(searcher, *addr).ok().map(|p| p.text)
+            .ok()
+            .and_then(|found| found.first().map(|(_, a)| *a))
+            .and_then(|addr| self.passage_at(searcher, addr).ok())
+            .map(|p| Arc::from(p.text.as_str()));
+        let mut cache = self.cache();
+        if cache.texts.len() >= CACHE_MAX {
+            cache.texts.clear();
+        }
+        cache.texts.insert(id.to_string(), text.clone());
+        text
     }
 
     // ----- filters -----------------------------------------------------------------------
@@ -522,7 +837,7 @@ impl Engine {
         &self,
         searcher: &Searcher,
         req: &Request,
-        notes: &mut Vec<String>,
+        read: &mut Reading,
     ) -> Result<TextQuery> {
         let q = req.query.trim();
         if q.is_empty() {
@@ -535,9 +850,9 @@ impl Engine {
             )));
         }
         if uses_operators(q) {
-            self.operator_query(q, req.ranking, notes)
+            self.operator_query(q, req.ranking, &mut read.notes)
         } else {
-            Ok(self.plain_query(searcher, q, req.ranking, notes))
+            Ok(self.plain_query(searcher, q, req.ranking, read))
         }
     }
 
@@ -551,13 +866,14 @@ impl Engine {
         if repaired.trim().is_empty() {
             return Ok(TextQuery::Empty);
         }
-        let fields = match ranking {
-            Ranking::Full => vec![self.fields.text, self.fields.section],
-            Ranking::Baseline => vec![self.fields.text],
+        let fields = if ranking.heading {
+            vec![self.fields.text, self.fields.section]
+        } else {
+            vec![self.fields.text]
         };
         let mut parser = QueryParser::for_index(&self.index, fields);
-        if ranking == Ranking::Full {
-            parser.set_field_boost(self.fields.section, 1.5);
+        if ranking.heading {
+            parser.set_field_boost(self.fields.section, HEADING_BOOST);
         }
         let (query, errors) = parser.parse_query_lenient(&repaired);
         if !errors.is_empty() {
@@ -586,7 +902,7 @@ impl Engine {
         searcher: &Searcher,
         q: &str,
         ranking: Ranking,
-        notes: &mut Vec<String>,
+        read: &mut Reading,
     ) -> TextQuery {
         let mut analyzer = self.analyzer.clone();
         // (surface word lower-cased, stem), in query order.
@@ -601,15 +917,19 @@ impl Engine {
         if words.is_empty() {
             return TextQuery::Empty;
         }
-        let content: Vec<&(String, String)> = words
-            .iter()
-            .filter(|(w, _)| !STOP_WORDS.contains(&w.as_str()))
-            // A lone letter is the tail of a possessive ("Ruth's") or an initial: no meaning.
-            .filter(|(w, _)| w.chars().count() > 1 || w.chars().all(|c| c.is_ascii_digit()))
-            .collect();
+        let content: Vec<&(String, String)> = if ranking.stopwords {
+            words
+                .iter()
+                .filter(|(w, _)| !STOP_WORDS.contains(&w.as_str()))
+                // A lone letter is the tail of a possessive ("Ruth's") or an initial.
+                .filter(|(w, _)| w.chars().count() > 1 || w.chars().all(|c| c.is_ascii_digit()))
+                .collect()
+        } else {
+            words.iter().collect()
+        };
         if content.is_empty() {
             if words.len() < 2 {
-                notes.push(format!(
+                read.notes.push(format!(
                     "{q:?} is too common a word to search for on its own; add a word that matters"
                 ));
                 return TextQuery::Nothing;
@@ -620,16 +940,11 @@ impl Engine {
                 .map(|(_, s)| Term::from_field_text(self.fields.text, s))
                 .collect();
             let set = words.iter().map(|(_, s)| s.clone()).collect();
-            notes.push(format!("{q:?} has only common words; matched as a phrase"));
+            read.notes
+                .push(format!("{q:?} has only common words; matched as a phrase"));
             return TextQuery::Query(Box::new(PhraseQuery::new(terms)), set);
         }
-        let mut stems: Vec<String> = vec![];
-        for (_, s) in &content {
-            if !stems.contains(s) {
-                stems.push(s.clone());
-            }
-        }
-        let mut highlight: BTreeSet<String> = stems.iter().cloned().collect();
+        let mut highlight: BTreeSet<String> = BTreeSet::new();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
         let term_q = |field, s: &str, boost: f32| -> (Occur, Box<dyn Query>) {
             let q = TermQuery::new(
@@ -642,99 +957,255 @@ impl Engine {
                 (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
             }
         };
+        // Misspelt words: a word the corpus never uses is read as its nearest corpus word.
+        // The stem as typed stays in the query, so passages that match it exactly keep their
+        // BM25 score; the correction adds its own.
+        let mut stems: Vec<String> = vec![];
+        let mut corrected: Vec<String> = vec![];
+        let mut any_correction = false;
+        for (w, s) in &content {
+            let mut shown = w.clone();
+            if ranking.fuzzy && self.word_count(w) == 0 {
+                if let Some(fix) = self.correction(w) {
+                    let fix_stem = analyse(&mut analyzer, &fix);
+                    if let [fs] = fix_stem.as_slice() {
+                        if fs != s {
+                            if !stems.contains(fs) {
+                                stems.push(fs.clone());
+                            }
+                            shown = fix.clone();
+                            any_correction = true;
+                        }
+                    }
+                }
+            }
+            corrected.push(shown);
+            if !stems.contains(s) {
+                stems.push(s.clone());
+            }
+        }
+        if any_correction {
+            let fixed = corrected.join(" ");
+            read.suggestion = Some(fixed);
+        }
+        highlight.extend(stems.iter().cloned());
         for s in &stems {
             clauses.push(term_q(self.fields.text, s, 1.0));
         }
-        if ranking == Ranking::Baseline {
-            return TextQuery::Query(Box::new(BooleanQuery::new(clauses)), highlight);
-        }
-        for s in &stems {
-            clauses.push(term_q(self.fields.section, s, 1.5));
-        }
-        // Words near each other, in order, are a stronger sign than scattered words.
-        if stems.len() >= 2 {
-            let terms: Vec<Term> = stems
-                .iter()
-                .map(|s| Term::from_field_text(self.fields.text, s))
-                .collect();
-            let mut phrase = PhraseQuery::new(terms);
-            phrase.set_slop(3);
-            clauses.push((Occur::Should, Box::new(phrase)));
-        }
-        // The novel's own terms for the everyday words a reader types ("delay" → deferral).
-        let lower = q.to_lowercase();
-        let mut expanded = vec![];
-        for t in &self.lexicon.terms {
-            if t.everyday
-                .iter()
-                .any(|e| contains_words(&lower, &e.to_lowercase()))
-            {
-                for s in analyse(&mut analyzer, &t.term) {
-                    if !stems.contains(&s) && !expanded.contains(&s) {
-                        expanded.push(s);
-                    }
-                }
+        if ranking.heading {
+            for s in &stems {
+                clauses.push(term_q(self.fields.section, s, HEADING_BOOST));
             }
         }
-        // Words of one family the stemmer splits (defer / deferral), and near spellings for a
-        // word the corpus does not contain.
-        let vocabulary = self.vocabulary(searcher);
-        for s in &stems {
-            let known = doc_freq(searcher, self.fields.text, s)
-                + doc_freq(searcher, self.fields.section, s)
-                > 0;
-            for v in &vocabulary {
-                if v == s || stems.contains(v) || expanded.contains(v) {
-                    continue;
-                }
-                if same_family(s, v) {
-                    expanded.push(v.clone());
+        // Words near each other, in order, are a stronger sign than scattered words: each
+        // neighbouring pair of the query, and the whole query when it is longer.
+        if ranking.proximity {
+            let seq: Vec<&String> = content.iter().map(|(_, s)| s).collect();
+            let mut phrase = |pair: &[&String], slop: u32| {
+                let terms: Vec<Term> = pair
+                    .iter()
+                    .map(|s| Term::from_field_text(self.fields.text, s))
+                    .collect();
+                let mut p = PhraseQuery::new(terms);
+                p.set_slop(slop);
+                clauses.push((Occur::Should, Box::new(p)));
+            };
+            for pair in seq.windows(2) {
+                if pair[0] != pair[1] {
+                    phrase(pair, PAIR_SLOP);
                 }
             }
-            if !known {
-                let similar = similar_terms(s, &vocabulary);
-                if similar.is_empty() {
-                    notes.push(format!("no passage contains {s:?}"));
+            if seq.len() >= 3 {
+                phrase(&seq, QUERY_SLOP);
+            }
+        }
+        if ranking.expansion {
+            let mut extra: Vec<String> = vec![];
+            let add = |stem: &str, extra: &mut Vec<String>| {
+                if !stems.iter().any(|s| s == stem) && !extra.iter().any(|s| s == stem) {
+                    extra.push(stem.to_string());
+                    true
                 } else {
-                    notes.push(format!(
-                        "no passage contains {s:?}; also matching {}",
-                        similar.join(", ")
-                    ));
+                    false
                 }
-                for v in similar {
-                    if !expanded.contains(&v) {
-                        clauses.push(term_q(self.fields.text, &v, 0.8));
-                        highlight.insert(v);
+            };
+            // The novel's own terms for the everyday words a reader types ("teacher" → guardian).
+            let lower = q.to_lowercase();
+            for (phrase, term, term_stems) in &self.glossary.everyday {
+                if contains_words(&lower, phrase) {
+                    let mut new = false;
+                    for ts in term_stems {
+                        new |= add(ts, &mut extra);
+                    }
+                    if new {
+                        push_expansion(&mut read.expansions, phrase, term);
                     }
                 }
             }
-        }
-        for s in expanded {
-            clauses.push(term_q(self.fields.text, &s, 0.5));
-            highlight.insert(s);
+            for (w, s) in &content {
+                // British and American spellings.
+                for (other, os) in self.glossary.spellings.get(s).into_iter().flatten() {
+                    if add(os, &mut extra) {
+                        push_expansion(&mut read.expansions, w, other);
+                    }
+                }
+                // Word families the stemmer splits (defer / deferral).
+                for (other, os) in self.glossary.families.get(s).into_iter().flatten() {
+                    if add(os, &mut extra) {
+                        push_expansion(&mut read.expansions, w, other);
+                    }
+                }
+                // And the same for any word: stems that extend one another by a letter or two.
+                for v in self.stem_family(searcher, s) {
+                    add(&v, &mut extra);
+                }
+            }
+            for s in extra {
+                clauses.push(term_q(self.fields.text, &s, EXPANSION_BOOST));
+                highlight.insert(s);
+            }
         }
         TextQuery::Query(Box::new(BooleanQuery::new(clauses)), highlight)
     }
 
-    /// Every term of the text field (the corpus is small: a few thousand).
-    fn vocabulary(&self, searcher: &Searcher) -> Vec<String> {
+    /// Passages using this exact word (lower case); 0 when unknown.
+    fn word_count(&self, w: &str) -> u32 {
+        let Some(c) = w.chars().next() else {
+            return 0;
+        };
+        self.words
+            .get(&c)
+            .and_then(|list| list.iter().find(|(x, _)| x == w))
+            .map_or(0, |(_, n)| *n)
+    }
+
+    /// The corpus word closest to a word the corpus does not use: within one edit for words of
+    /// five letters or more, two from nine; the most used word among the closest. Words are
+    /// compared with those sharing their first letter, or their first two letters swapped.
+    fn correction(&self, w: &str) -> Option<String> {
+        let n = w.chars().count();
+        let max = match n {
+            0..=4 => return None,
+            5..=8 => 1,
+            _ => 2,
+        };
+        let mut chars = w.chars();
+        let first = chars.next()?;
+        let second = chars.next();
+        let mut best: Option<(usize, u32, &str)> = None;
+        for c in std::iter::once(first).chain(second.filter(|s| *s != first)) {
+            for (cand, count) in self.words.get(&c).into_iter().flatten() {
+                if cand.chars().count().abs_diff(n) > max {
+                    continue;
+                }
+                let d = strsim::damerau_levenshtein(w, cand);
+                if d == 0 || d > max {
+                    continue;
+                }
+                let better = match best {
+                    None => true,
+                    Some((bd, bc, _)) => d < bd || (d == bd && *count > bc),
+                };
+                if better {
+                    best = Some((d, *count, cand));
+                }
+            }
+        }
+        best.map(|(_, _, c)| c.to_string())
+    }
+
+    /// Stems in the text field that extend `stem` or that it extends by one or two letters.
+    fn stem_family(&self, searcher: &Searcher, stem: &str) -> Vec<String> {
         let mut out = vec![];
+        if stem.len() < 4 {
+            return out;
+        }
         for seg in searcher.segment_readers() {
             let Ok(inv) = seg.inverted_index(self.fields.text) else {
                 continue;
             };
-            let Ok(mut stream) = inv.terms().stream() else {
-                continue;
-            };
-            while stream.advance() {
-                if let Ok(s) = std::str::from_utf8(stream.key()) {
-                    out.push(s.to_string());
+            if let Ok(mut stream) = inv.terms().range().ge(stem.as_bytes()).into_stream() {
+                while stream.advance() {
+                    let Ok(k) = std::str::from_utf8(stream.key()) else {
+                        break;
+                    };
+                    if !k.starts_with(stem) {
+                        break;
+                    }
+                    if k != stem && same_family(stem, k) && !out.iter().any(|o| o == k) {
+                        out.push(k.to_string());
+                    }
                 }
             }
         }
-        out.sort();
-        out.dedup();
+        for cut in 1..=2 {
+            if let Some(shorter) = stem.get(..stem.len().saturating_sub(cut)) {
+                if same_family(stem, shorter)
+                    && doc_freq(searcher, self.fields.text, shorter) > 0
+                    && !out.iter().any(|o| o == shorter)
+                {
+                    out.push(shorter.to_string());
+                }
+            }
+        }
         out
+    }
+}
+
+/// How a plain query was read, for the user: notes, expansions and a correction.
+#[derive(Default)]
+struct Reading {
+    notes: Vec<String>,
+    expansions: Vec<Expansion>,
+    suggestion: Option<String>,
+}
+
+fn push_expansion(list: &mut Vec<Expansion>, from: &str, to: &str) {
+    match list.iter_mut().find(|e| e.from == from) {
+        Some(e) => {
+            if !e.to.iter().any(|t| t == to) {
+                e.to.push(to.to_string());
+            }
+        }
+        None => list.push(Expansion {
+            from: from.to_string(),
+            to: vec![to.to_string()],
+        }),
+    }
+}
+
+/// Weight of a match in a section heading against one in the text.
+const HEADING_BOOST: f32 = 1.5;
+/// Weight of an expanded word (glossary, spelling, family) against a word the user typed.
+const EXPANSION_BOOST: f32 = 0.5;
+/// Words allowed between two neighbouring query words for the pair to count as close.
+const PAIR_SLOP: u32 = 2;
+/// Words allowed out of place for the whole query to count as close.
+const QUERY_SLOP: u32 = 4;
+
+/// Ranking weight of a passage kind (its position in [`Kind::ALL`]): an answer or a retelling
+/// over a reader's comment or a stray line of front matter.
+fn kind_weight(k: u64) -> f32 {
+    match Kind::ALL.get(k as usize) {
+        Some(Kind::Faq) => 1.15,
+        Some(Kind::Plot) => 1.1,
+        Some(Kind::Character) | Some(Kind::Analysis) => 1.0,
+        Some(Kind::Quotation) => 1.0,
+        Some(Kind::Comment) => 0.8,
+        Some(Kind::Other) => 0.7,
+        None => 1.0,
+    }
+}
+
+/// Passages shorter than this many words are weighed down: BM25's length normalisation lets a
+/// heading line that repeats a query word beat the paragraph that explains it.
+const SHORT_PASSAGE: u64 = 15;
+
+fn length_weight(words: u64) -> f32 {
+    if words >= SHORT_PASSAGE {
+        1.0
+    } else {
+        ((words.max(1) as f32) / SHORT_PASSAGE as f32).sqrt().max(0.35)
     }
 }
 
@@ -775,22 +1246,6 @@ fn contains_words(hay: &str, needle: &str) -> bool {
 fn same_family(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     short.len() >= 4 && long.len() - short.len() <= 2 && long.starts_with(short)
-}
-
-/// Terms within a small edit distance of a stem the corpus does not contain, best first.
-fn similar_terms(stem: &str, vocabulary: &[String]) -> Vec<String> {
-    let n = stem.chars().count();
-    if n < 4 {
-        return vec![];
-    }
-    let max = if n >= 7 { 2 } else { 1 };
-    let mut found: Vec<(usize, &String)> = vocabulary
-        .iter()
-        .map(|v| (strsim::damerau_levenshtein(stem, v), v))
-        .filter(|(d, _)| *d <= max)
-        .collect();
-    found.sort();
-    found.into_iter().take(3).map(|(_, v)| v.clone()).collect()
 }
 
 /// Does the user's text use the query language (so the parser should read it)?
@@ -1036,6 +1491,37 @@ mod tests {
     }
 
     #[test]
+    fn ranking_specs_switch_techniques_or_explain() {
+        assert_eq!(Ranking::parse("full").unwrap(), Ranking::FULL);
+        assert_eq!(Ranking::parse("Baseline").unwrap(), Ranking::BASELINE);
+        let r = Ranking::parse("full,-proximity, -dedup").unwrap();
+        assert!(!r.proximity && !r.dedup && r.kind && r.stopwords);
+        let r = Ranking::parse("baseline,+stopwords,fuzzy").unwrap();
+        assert!(r.stopwords && r.fuzzy && !r.expansion && !r.heading);
+        for bad in ["fast", "full,-speed", "full,+", "baseline,proximityy"] {
+            let e = Ranking::parse(bad).unwrap_err().to_string();
+            assert!(e.contains("unknown ranking") && e.contains("proximity"), "{bad}: {e}");
+        }
+        for name in Ranking::TECHNIQUES {
+            let off = Ranking::parse(&format!("full,-{name}")).unwrap();
+            assert_ne!(off, Ranking::FULL, "{name}");
+            assert_eq!(Ranking::parse(&format!("baseline,+{name}")).unwrap().flag_count(), 1);
+        }
+    }
+
+    #[test]
+    fn short_passages_and_comments_weigh_less() {
+        for (words, want) in [(0, 0.35), (1, 0.35), (15, 1.0), (200, 1.0)] {
+            assert!((length_weight(words) - want).abs() < 1e-6, "{words}");
+        }
+        assert!(length_weight(4) < length_weight(10));
+        let w = |k: Kind| kind_weight(Kind::ALL.iter().position(|x| *x == k).unwrap() as u64);
+        assert!(w(Kind::Faq) > w(Kind::Analysis) && w(Kind::Plot) > w(Kind::Comment));
+        assert!(w(Kind::Comment) > w(Kind::Other));
+        assert_eq!(kind_weight(99), 1.0);
+    }
+
+    #[test]
     fn word_helpers() {
         assert!(contains_words("can they delay it", "delay"));
         assert!(!contains_words("delayed", "delay"));
@@ -1043,9 +1529,6 @@ mod tests {
         assert!(same_family("defer", "deferr"));
         assert!(!same_family("car", "care"));
         assert!(!same_family("ruth", "ruthless"));
-        let vocab: Vec<String> = ["deferr", "defer", "donat"].map(String::from).to_vec();
-        assert_eq!(similar_terms("deferal", &vocab), ["defer", "deferr"]);
-        assert!(similar_terms("xyz", &vocab).is_empty());
         assert_eq!(
             closest("memroy", ["memory", "hope"].into_iter()),
             Some("memory")
@@ -1254,7 +1737,7 @@ mod tests {
         let base = engine
             .search(&Request {
                 query: "plot".into(),
-                ranking: Ranking::Baseline,
+                ranking: Ranking::BASELINE,
                 ..Request::default()
             })
             .unwrap();
@@ -1274,6 +1757,45 @@ mod tests {
             ctx.hits[0].excerpt.context_after,
             "They drive to Norfolk to see the possible."
         );
+    }
+
+    #[test]
+    fn unknown_words_are_corrected_and_expansions_reported() {
+        let (_dir, engine) = tagged_engine();
+        let run = |q: &str, ranking: Ranking| {
+            engine
+                .search(&Request {
+                    query: q.into(),
+                    ranking,
+                    ..Request::default()
+                })
+                .unwrap()
+        };
+        for (q, suggestion, want) in [
+            ("norfok", Some("norfolk"), vec!["notes:2"]),
+            ("Kathy remembres", Some("kathy remembers"), vec!["notes:1"]),
+            ("remembers", None, vec!["notes:1"]),
+            // Too short to correct: four letters.
+            ("tapo", None, vec![]),
+        ] {
+            let r = run(q, Ranking::FULL);
+            assert_eq!(r.suggestion.as_deref(), suggestion, "{q}");
+            assert_eq!(ids(&r), want, "{q}");
+        }
+        let off = run("norfok", Ranking::parse("full,-fuzzy").unwrap());
+        assert!(off.hits.is_empty() && off.suggestion.is_none());
+        // "teachers" is an everyday word for the novel's "guardian" in the shipped lexicon.
+        let r = run("teachers pretend", Ranking::FULL);
+        assert_eq!(
+            r.expansions,
+            [Expansion {
+                from: "teachers".into(),
+                to: vec!["guardian".into()]
+            }]
+        );
+        assert!(run("teachers pretend", Ranking::BASELINE)
+            .expansions
+            .is_empty());
     }
 
     proptest::proptest! {

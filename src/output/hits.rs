@@ -42,6 +42,7 @@ fn spec(fg: Option<Color>, bold: bool, dimmed: bool) -> ColorSpec {
 }
 
 fn write_styled(w: &mut dyn WriteColor, r: &Response) -> Result<()> {
+    write_reading(w, r).map_err(io)?;
     for h in &r.hits {
         write_hit(w, h).map_err(io)?;
     }
@@ -68,6 +69,31 @@ fn write_styled(w: &mut dyn WriteColor, r: &Response) -> Result<()> {
     }
     w.reset().map_err(io)?;
     writeln!(w).map_err(io)
+}
+
+/// How the query was read: a spelling correction and the words it was widened to.
+fn write_reading(w: &mut dyn WriteColor, r: &Response) -> std::io::Result<()> {
+    if let Some(s) = &r.suggestion {
+        w.set_color(&spec(Some(Color::Magenta), true, false))?;
+        write!(w, "showing results for \"{s}\"")?;
+        w.reset()?;
+        writeln!(w)?;
+    }
+    if !r.expansions.is_empty() {
+        let list: Vec<String> = r
+            .expansions
+            .iter()
+            .map(|e| format!("{} → {}", e.from, e.to.join(", ")))
+            .collect();
+        w.set_color(&spec(None, false, true))?;
+        write!(w, "also searching: {}", list.join("; "))?;
+        w.reset()?;
+        writeln!(w)?;
+    }
+    if r.suggestion.is_some() || !r.expansions.is_empty() {
+        writeln!(w)?;
+    }
+    Ok(())
 }
 
 fn write_hit(w: &mut dyn WriteColor, h: &Hit) -> std::io::Result<()> {
@@ -130,6 +156,28 @@ fn write_hit(w: &mut dyn WriteColor, h: &Hit) -> std::io::Result<()> {
         w.reset()?;
     }
     writeln!(w)?;
+    if !h.also_in.is_empty() {
+        let places: Vec<String> = h
+            .also_in
+            .iter()
+            .map(|a| match a.pages.as_slice() {
+                [] => a.source_title.clone(),
+                [one] => format!("{} (p. {one})", a.source_title),
+                many => format!(
+                    "{} (pp. {})",
+                    a.source_title,
+                    many.iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })
+            .collect();
+        w.set_color(&spec(None, false, true))?;
+        write!(w, "   also in: {}", places.join("; "))?;
+        w.reset()?;
+        writeln!(w)?;
+    }
     writeln!(w)
 }
 

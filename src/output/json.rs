@@ -63,6 +63,26 @@ pub struct JsonHit {
     pub context_after: String,
     /// Byte range `[start, end)` of the passage in its original source file.
     pub source_range: [usize; 2],
+    /// Near-duplicates of this passage in other sources (the same quotation or sentence),
+    /// folded into this hit instead of listed as hits of their own.
+    #[serde(default)]
+    pub also_in: Vec<JsonAlsoIn>,
+}
+
+/// A near-duplicate folded into a hit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JsonAlsoIn {
+    pub id: String,
+    pub source: String,
+    pub source_title: String,
+    pub pages: Vec<u32>,
+}
+
+/// A query word and the words it was widened to (glossary, spelling variant, word family).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JsonExpansion {
+    pub from: String,
+    pub to: Vec<String>,
 }
 
 /// The last line (`"type":"summary"`).
@@ -80,6 +100,13 @@ pub struct JsonSummary {
     /// How the query was read, when that needs saying (corrections, common words only).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Query words widened to other words: `[{"from":"teacher","to":["guardian"]}]`.
+    #[serde(default)]
+    pub expansions: Vec<JsonExpansion>,
+    /// The query as corrected when a word was not in the corpus (`"deferral"` for `deferal`);
+    /// `null` when nothing was corrected.
+    #[serde(default)]
+    pub suggestion: Option<String>,
 }
 
 fn pair(r: &std::ops::Range<usize>) -> [usize; 2] {
@@ -109,6 +136,16 @@ impl From<&Hit> for JsonHit {
             context_before: h.excerpt.context_before.clone(),
             context_after: h.excerpt.context_after.clone(),
             source_range: p.source_range,
+            also_in: h
+                .also_in
+                .iter()
+                .map(|a| JsonAlsoIn {
+                    id: a.id.clone(),
+                    source: a.source.clone(),
+                    source_title: a.source_title.clone(),
+                    pages: a.pages.clone(),
+                })
+                .collect(),
         }
     }
 }
@@ -121,6 +158,15 @@ impl From<&Response> for JsonSummary {
             elapsed_us: r.elapsed.as_micros() as u64,
             facets: r.facets.clone(),
             notes: r.notes.clone(),
+            expansions: r
+                .expansions
+                .iter()
+                .map(|e| JsonExpansion {
+                    from: e.from.clone(),
+                    to: e.to.clone(),
+                })
+                .collect(),
+            suggestion: r.suggestion.clone(),
         }
     }
 }
@@ -137,10 +183,19 @@ mod tests {
             elapsed_us: 5,
             facets: BTreeMap::new(),
             notes: vec![],
+            expansions: vec![JsonExpansion {
+                from: "teacher".into(),
+                to: vec!["guardian".into()],
+            }],
+            suggestion: Some("deferral".into()),
         });
         let text = serde_json::to_string(&s).unwrap();
         assert!(
             text.starts_with(r#"{"type":"summary","hits":0,"total":0"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""expansions":[{"from":"teacher","to":["guardian"]}],"suggestion":"deferral""#),
             "{text}"
         );
         assert_eq!(serde_json::from_str::<JsonLine>(&text).unwrap(), s);
