@@ -13,11 +13,11 @@ const SHINGLE: usize = 4;
 const CONTAINMENT: f64 = 0.8;
 /// The smaller passage must be at least this share of the larger, so a quotation is not folded
 /// into a long analysis that happens to quote it.
-const SIZE_RATIO: f64 = 0.5;
+const SIZE_RATIO: f64 = 0.4;
 
 /// For each passage, the index of the first passage of its near-duplicate group (itself when it
-/// has no earlier duplicate). Passages of one source are never grouped with each other: a source
-/// repeating itself is its own business, and the reader expects to see both.
+/// has no earlier duplicate). A source that repeats a quotation (a study guide quoting it at
+/// the top and again in a chapter) is grouped like two sources quoting it.
 pub fn groups(passages: &[Passage]) -> Vec<usize> {
     let shingles: Vec<BTreeSet<u64>> = passages.iter().map(|p| shingles(&p.text)).collect();
     // Shingle → passages that have it: candidates share at least one shingle.
@@ -41,9 +41,6 @@ pub fn groups(passages: &[Passage]) -> Vec<usize> {
             }
         }
         for (j, n) in shared {
-            if passages[j].source == passages[i].source {
-                continue;
-            }
             let (small, large) = {
                 let (a, b) = (set.len(), shingles[j].len());
                 (a.min(b) as f64, a.max(b) as f64)
@@ -112,7 +109,7 @@ mod tests {
                          You have been told, but none of you really understand.";
 
     #[test]
-    fn groups_copies_across_sources_but_not_quoting_or_same_source() {
+    fn groups_copies_but_not_a_long_passage_quoting_a_short_one() {
         let long = format!(
             "{QUOTE} The guardian's words sum up the whole education at the school, where the \
              children learn facts without ever being allowed to feel what those facts mean for \
@@ -130,8 +127,8 @@ mod tests {
             ),
             // A long analysis that quotes it is not a duplicate of it.
             (vec![p("a", QUOTE), p("b", &long)], vec![0, 1]),
-            // The same source repeating itself keeps both.
-            (vec![p("a", QUOTE), p("a", QUOTE)], vec![0, 1]),
+            // The same source repeating itself is grouped too.
+            (vec![p("a", QUOTE), p("a", QUOTE)], vec![0, 0]),
             // Too short to judge.
             (vec![p("a", "Told."), p("b", "Told.")], vec![0, 1]),
         ] {

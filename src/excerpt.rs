@@ -115,25 +115,22 @@ pub fn excerpt(
     next: Option<&str>,
 ) -> Excerpt {
     let found = matched_terms(text, terms, analyzer);
-    let hits = join_adjacent(
-        text,
-        merge(found.iter().map(|(r, _)| r.clone()).collect()),
-    );
+    let hits = join_adjacent(text, merge(found.iter().map(|(r, _)| r.clone()).collect()));
     let sents = sentences(text);
     if sents.is_empty() {
         return Excerpt::default();
     }
     // The window of whole sentences (up to the excerpt size) with the most distinct matched
-    // terms, then the most matches, then the shortest, then the first.
+    // terms, then the fewest sentences, then the most matches, then the first.
     let score = |first: usize, last: usize| {
         let (start, end) = (sents[first].start, sents[last].end);
         let inside = found
             .iter()
             .filter(|(r, _)| r.start >= start && r.end <= end);
         let distinct: BTreeSet<&str> = inside.clone().map(|(_, t)| t.as_str()).collect();
-        (distinct.len(), inside.count())
+        (distinct.len(), usize::MAX - (last - first), inside.count())
     };
-    let mut best = (0, 0);
+    let mut best: (usize, usize) = (0, 0);
     let mut best_score = score(0, 0);
     for first in 0..sents.len() {
         for last in first..sents.len() {
@@ -141,7 +138,7 @@ pub fn excerpt(
                 break;
             }
             let sc = score(first, last);
-            // Only a strictly better score widens the window: extra sentences must earn it.
+            // Only a strictly better score moves the window: extra sentences must earn it.
             if sc > best_score {
                 best = (first, last);
                 best_score = sc;
@@ -284,6 +281,32 @@ mod tests {
         assert_eq!(&text[e.range.clone()], e.text);
         assert_eq!(e.context_before, "Ruth was at Hailsham.");
         assert!(e.context_after.starts_with("The end"));
+    }
+
+    #[test]
+    fn window_spans_sentences_for_more_terms_and_phrases_highlight_as_one() {
+        let text = "Tommy draws animals. Nobody sees them for years. Madame keeps the gallery. \
+                    In the end the gallery never existed, and Tommy learns why.";
+        for (query, starts) in [
+            // Two sentences hold both terms; no single sentence does.
+            (vec!["animals", "madame"], "Tommy draws animals."),
+            // One sentence holds both: it wins over any wider window.
+            (vec!["gallery", "tommy"], "In the end"),
+        ] {
+            let e = excerpt(text, &stems(&query), &mut analyzer(), 0, None, None);
+            assert!(e.text.starts_with(starts), "{query:?}: {}", e.text);
+        }
+        let t = "They had been told and not told, as the guardian said.";
+        let e = excerpt(
+            t,
+            &stems(&["told", "and", "not"]),
+            &mut analyzer(),
+            0,
+            None,
+            None,
+        );
+        let words: Vec<&str> = e.highlights.iter().map(|r| &e.text[r.clone()]).collect();
+        assert_eq!(words, ["told and not told"]);
     }
 
     #[test]

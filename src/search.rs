@@ -6,8 +6,8 @@
 //! (quotes, AND/OR/NOT, a leading `-` or `+`, parentheses), after bounding and repairing the text.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tantivy::collector::{Count, FacetCollector, TopDocs};
@@ -37,12 +37,12 @@ const MAX_PAGE_SPAN: u32 = 2000;
 /// Words that carry no meaning in a plain question. The index keeps them (phrases need them);
 /// only the question analysis drops them.
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
-    "been", "being", "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from",
-    "had", "has", "have", "he", "her", "hers", "him", "his", "how", "i", "if", "in", "into", "is",
-    "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "she", "so", "such", "than",
-    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "was",
-    "we", "were", "what", "when", "where", "which", "who", "whom", "whose", "why", "will", "with",
+    "a", "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
+    "being", "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "had",
+    "has", "have", "he", "her", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it",
+    "its", "me", "my", "no", "not", "of", "on", "or", "our", "she", "so", "such", "than", "that",
+    "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "was", "we",
+    "were", "what", "when", "where", "which", "who", "whom", "whose", "why", "will", "with",
     "would", "you", "your",
 ];
 
@@ -57,6 +57,9 @@ pub struct Ranking {
     pub expansion: bool,
     /// A word the corpus does not contain is matched to a near spelling that it does.
     pub fuzzy: bool,
+    /// Each distinct query word a passage contains scores a constant: all the words beat one
+    /// word repeated.
+    pub coverage: bool,
     /// Query words close together (pairs and the whole query) score extra.
     pub proximity: bool,
     /// Query words in the passage's section headings score extra.
@@ -80,6 +83,7 @@ impl Ranking {
         stopwords: true,
         expansion: true,
         fuzzy: true,
+        coverage: true,
         proximity: true,
         heading: true,
         kind: true,
@@ -90,6 +94,7 @@ impl Ranking {
         stopwords: false,
         expansion: false,
         fuzzy: false,
+        coverage: false,
         proximity: false,
         heading: false,
         kind: false,
@@ -97,10 +102,11 @@ impl Ranking {
         dedup: false,
     };
     /// Technique names as accepted by [`Ranking::parse`], in the order they are measured.
-    pub const TECHNIQUES: [&'static str; 8] = [
+    pub const TECHNIQUES: [&'static str; 9] = [
         "stopwords",
         "expansion",
         "fuzzy",
+        "coverage",
         "proximity",
         "heading",
         "kind",
@@ -122,6 +128,7 @@ impl Ranking {
             "stopwords" => &mut self.stopwords,
             "expansion" => &mut self.expansion,
             "fuzzy" => &mut self.fuzzy,
+            "coverage" => &mut self.coverage,
             "proximity" => &mut self.proximity,
             "heading" => &mut self.heading,
             "kind" => &mut self.kind,
@@ -291,8 +298,8 @@ const CACHE_MAX: usize = 4096;
 /// The lexicon's expansion tables, analysed into stems.
 #[derive(Default)]
 struct Glossary {
-    /// (everyday phrase lower case, the novel's term, its stems).
-    everyday: Vec<(String, String, Vec<String>)>,
+    /// (everyday phrase lower case, its stems in canonical spelling, the novel's term, its stems).
+    everyday: Vec<(String, Vec<String>, String, Vec<String>)>,
     /// stem → (other spelling, its stem).
     spellings: HashMap<String, Vec<(String, String)>>,
     /// stem → the family's (word, stem) pairs.
@@ -302,15 +309,11 @@ struct Glossary {
 impl Glossary {
     fn new(lexicon: &Lexicon, analyzer: &mut TextAnalyzer) -> Glossary {
         let mut g = Glossary::default();
-        for t in &lexicon.terms {
-            let stems = analyse(analyzer, &t.term);
-            for e in &t.everyday {
-                g.everyday
-                    .push((e.to_lowercase(), t.term.clone(), stems.clone()));
-            }
-        }
         for sp in &lexicon.spellings {
-            let (b, a) = (analyse(analyzer, &sp.british), analyse(analyzer, &sp.american));
+            let (b, a) = (
+                analyse(analyzer, &sp.british),
+                analyse(analyzer, &sp.american),
+            );
             if let ([b], [a]) = (b.as_slice(), a.as_slice()) {
                 if b != a {
                     g.spellings
@@ -340,7 +343,33 @@ impl Glossary {
                     .extend(members.iter().cloned());
             }
         }
+        for t in &lexicon.terms {
+            let stems = analyse(analyzer, &t.term);
+            for e in &t.everyday {
+                let phrase: Vec<String> = analyse(analyzer, e)
+                    .into_iter()
+                    .map(|s| g.canonical(&s).to_string())
+                    .collect();
+                if !phrase.is_empty() {
+                    g.everyday
+                        .push((e.to_lowercase(), phrase, t.term.clone(), stems.clone()));
+                }
+            }
+        }
         g
+    }
+
+    /// One spelling for a stem with British and American forms (the alphabetically first), so
+    /// "modelled from" finds the glossary's "modeled from".
+    fn canonical<'a>(&'a self, stem: &'a str) -> &'a str {
+        self.spellings
+            .get(stem)
+            .into_iter()
+            .flatten()
+            .map(|(_, s)| s.as_str())
+            .chain(std::iter::once(stem))
+            .min()
+            .unwrap_or(stem)
     }
 }
 
@@ -984,6 +1013,47 @@ impl Engine {
                 stems.push(s.clone());
             }
         }
+        // Coverage: each distinct query word found (as typed, corrected, or in a heading) adds a
+        // constant, so a passage with all the words beats one repeating a single word.
+        if ranking.coverage {
+            let mut seen: Vec<&String> = vec![];
+            for (i, (_, s)) in content.iter().enumerate() {
+                if seen.contains(&s) {
+                    continue;
+                }
+                seen.push(s);
+                let mut alts: Vec<String> = vec![s.clone()];
+                let fixed = &corrected[i];
+                if fixed != &content[i].0 {
+                    alts.extend(analyse(&mut analyzer, fixed));
+                }
+                if ranking.expansion {
+                    alts.extend(
+                        self.glossary
+                            .spellings
+                            .get(s)
+                            .into_iter()
+                            .flatten()
+                            .chain(self.glossary.families.get(s).into_iter().flatten())
+                            .map(|(_, st)| st.clone()),
+                    );
+                }
+                let mut any: Vec<(Occur, Box<dyn Query>)> = vec![];
+                for a in alts {
+                    any.push(term_q(self.fields.text, &a, 1.0));
+                    if ranking.heading {
+                        any.push(term_q(self.fields.section, &a, 1.0));
+                    }
+                }
+                clauses.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(BooleanQuery::new(any)),
+                        COVERAGE_BOOST,
+                    )),
+                ));
+            }
+        }
         if any_correction {
             let fixed = corrected.join(" ");
             read.suggestion = Some(fixed);
@@ -1008,7 +1078,10 @@ impl Engine {
                     .collect();
                 let mut p = PhraseQuery::new(terms);
                 p.set_slop(slop);
-                clauses.push((Occur::Should, Box::new(p)));
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(p), PROXIMITY_BOOST)),
+                ));
             };
             for pair in seq.windows(2) {
                 if pair[0] != pair[1] {
@@ -1020,48 +1093,62 @@ impl Engine {
             }
         }
         if ranking.expansion {
-            let mut extra: Vec<String> = vec![];
-            let add = |stem: &str, extra: &mut Vec<String>| {
-                if !stems.iter().any(|s| s == stem) && !extra.iter().any(|s| s == stem) {
-                    extra.push(stem.to_string());
+            // (stem, weight): a spelling variant is the same word; a family member nearly so;
+            // a glossary term is a neighbour in meaning.
+            let mut extra: Vec<(String, f32)> = vec![];
+            let add = |stem: &str, weight: f32, extra: &mut Vec<(String, f32)>| {
+                if !stems.iter().any(|s| s == stem) && !extra.iter().any(|(s, _)| s == stem) {
+                    extra.push((stem.to_string(), weight));
                     true
                 } else {
                     false
                 }
             };
             // The novel's own terms for the everyday words a reader types ("teacher" → guardian).
-            let lower = q.to_lowercase();
-            for (phrase, term, term_stems) in &self.glossary.everyday {
-                if contains_words(&lower, phrase) {
+            // Compared as stems in one spelling: "teachers" and "modelled from" match too.
+            let query_stems: Vec<&str> = words
+                .iter()
+                .map(|(_, s)| self.glossary.canonical(s))
+                .collect();
+            for (_, phrase_stems, term, term_stems) in &self.glossary.everyday {
+                let at = query_stems
+                    .windows(phrase_stems.len())
+                    .position(|w| w.iter().zip(phrase_stems).all(|(a, b)| a == b));
+                if let Some(i) = at {
+                    let typed: Vec<&str> = words[i..i + phrase_stems.len()]
+                        .iter()
+                        .map(|(w, _)| w.as_str())
+                        .collect();
+                    let phrase = typed.join(" ");
                     let mut new = false;
                     for ts in term_stems {
-                        new |= add(ts, &mut extra);
+                        new |= add(ts, GLOSSARY_BOOST, &mut extra);
                     }
                     if new {
-                        push_expansion(&mut read.expansions, phrase, term);
+                        push_expansion(&mut read.expansions, &phrase, term);
                     }
                 }
             }
             for (w, s) in &content {
                 // British and American spellings.
                 for (other, os) in self.glossary.spellings.get(s).into_iter().flatten() {
-                    if add(os, &mut extra) {
+                    if add(os, SPELLING_BOOST, &mut extra) {
                         push_expansion(&mut read.expansions, w, other);
                     }
                 }
                 // Word families the stemmer splits (defer / deferral).
                 for (other, os) in self.glossary.families.get(s).into_iter().flatten() {
-                    if add(os, &mut extra) {
+                    if add(os, FAMILY_BOOST, &mut extra) {
                         push_expansion(&mut read.expansions, w, other);
                     }
                 }
                 // And the same for any word: stems that extend one another by a letter or two.
                 for v in self.stem_family(searcher, s) {
-                    add(&v, &mut extra);
+                    add(&v, EXPANSION_BOOST, &mut extra);
                 }
             }
-            for s in extra {
-                clauses.push(term_q(self.fields.text, &s, EXPANSION_BOOST));
+            for (s, weight) in extra {
+                clauses.push(term_q(self.fields.text, &s, weight));
                 highlight.insert(s);
             }
         }
@@ -1174,10 +1261,22 @@ fn push_expansion(list: &mut Vec<Expansion>, from: &str, to: &str) {
     }
 }
 
-/// Weight of a match in a section heading against one in the text.
-const HEADING_BOOST: f32 = 1.5;
-/// Weight of an expanded word (glossary, spelling, family) against a word the user typed.
+/// Weight of a match in a section heading against one in the text. Low: a heading is short, so
+/// BM25 already scores a match in it highly, and every passage under a heading shares it.
+const HEADING_BOOST: f32 = 0.3;
+/// Weight of a stem that merely extends a query stem by a letter or two (no lexicon entry).
 const EXPANSION_BOOST: f32 = 0.5;
+/// Weight of the novel's term for an everyday word the user typed (a neighbour in meaning).
+const GLOSSARY_BOOST: f32 = 0.8;
+/// Weight of the other spelling of a word (British/American): the same word.
+const SPELLING_BOOST: f32 = 1.0;
+/// Weight of another member of a word family from the lexicon (defer / deferral).
+const FAMILY_BOOST: f32 = 1.0;
+/// Weight of a close pair or of the whole query close together.
+const PROXIMITY_BOOST: f32 = 1.0;
+/// Constant score for each distinct query word a passage contains (BM25 for one word in this
+/// corpus is about 1 to 5).
+const COVERAGE_BOOST: f32 = 2.0;
 /// Words allowed between two neighbouring query words for the pair to count as close.
 const PAIR_SLOP: u32 = 2;
 /// Words allowed out of place for the whole query to count as close.
@@ -1190,7 +1289,8 @@ fn kind_weight(k: u64) -> f32 {
         Some(Kind::Faq) => 1.15,
         Some(Kind::Plot) => 1.1,
         Some(Kind::Character) | Some(Kind::Analysis) => 1.0,
-        Some(Kind::Quotation) => 1.0,
+        // A bare quotation matches the words but rarely explains them.
+        Some(Kind::Quotation) => 0.9,
         Some(Kind::Comment) => 0.8,
         Some(Kind::Other) => 0.7,
         None => 1.0,
@@ -1205,7 +1305,9 @@ fn length_weight(words: u64) -> f32 {
     if words >= SHORT_PASSAGE {
         1.0
     } else {
-        ((words.max(1) as f32) / SHORT_PASSAGE as f32).sqrt().max(0.35)
+        ((words.max(1) as f32) / SHORT_PASSAGE as f32)
+            .sqrt()
+            .max(0.35)
     }
 }
 
@@ -1231,15 +1333,6 @@ fn analyse(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
         out.push(stream.token().text.clone());
     }
     out
-}
-
-/// `needle` occurs in `hay` as whole words.
-fn contains_words(hay: &str, needle: &str) -> bool {
-    hay.match_indices(needle).any(|(i, m)| {
-        let before = hay[..i].chars().next_back();
-        let after = hay[i + m.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-    })
 }
 
 /// Two stems of one word family: one extends the other by at most two letters (defer/deferr).
@@ -1500,12 +1593,20 @@ mod tests {
         assert!(r.stopwords && r.fuzzy && !r.expansion && !r.heading);
         for bad in ["fast", "full,-speed", "full,+", "baseline,proximityy"] {
             let e = Ranking::parse(bad).unwrap_err().to_string();
-            assert!(e.contains("unknown ranking") && e.contains("proximity"), "{bad}: {e}");
+            assert!(
+                e.contains("unknown ranking") && e.contains("proximity"),
+                "{bad}: {e}"
+            );
         }
         for name in Ranking::TECHNIQUES {
             let off = Ranking::parse(&format!("full,-{name}")).unwrap();
             assert_ne!(off, Ranking::FULL, "{name}");
-            assert_eq!(Ranking::parse(&format!("baseline,+{name}")).unwrap().flag_count(), 1);
+            assert_eq!(
+                Ranking::parse(&format!("baseline,+{name}"))
+                    .unwrap()
+                    .flag_count(),
+                1
+            );
         }
     }
 
@@ -1523,9 +1624,6 @@ mod tests {
 
     #[test]
     fn word_helpers() {
-        assert!(contains_words("can they delay it", "delay"));
-        assert!(!contains_words("delayed", "delay"));
-        assert!(contains_words("the more time they had", "more time"));
         assert!(same_family("defer", "deferr"));
         assert!(!same_family("car", "care"));
         assert!(!same_family("ruth", "ruthless"));

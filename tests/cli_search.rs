@@ -237,8 +237,90 @@ fn a_misspelt_word_is_matched_to_a_near_word_and_said_so() {
         .arg("Norflok")
         .assert()
         .code(0)
-        .stderr(predicate::str::contains("also matching norfolk"))
+        .stdout(predicate::str::contains("showing results for \"norfolk\""))
         .stdout(predicate::str::contains("[Norfolk]"));
+    env.cmd()
+        .arg("deferal")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with(
+            "showing results for \"deferral\"",
+        ))
+        .stdout(predicate::str::contains("[deferral]").or(predicate::str::contains("[deferrals]")));
+    let (hits, summary, _) = env.json(&["deferal"]);
+    assert_eq!(summary.suggestion.as_deref(), Some("deferral"));
+    assert!(hits[..3]
+        .iter()
+        .all(|h| h.text.to_lowercase().contains("defer")));
+    // A word the corpus uses is never "corrected", and the baseline corrects nothing.
+    let (_, summary, _) = env.json(&["deferral"]);
+    assert_eq!(summary.suggestion, None);
+    let (hits, summary, code) = env.json(&["--ranking", "baseline", "norfok"]);
+    assert_eq!((hits.len(), summary.suggestion, code), (0, None, 1));
+}
+
+#[test]
+fn everyday_words_are_widened_to_the_novels_terms_and_shown() {
+    let env = common::shipped();
+    let (hits, summary, _) = env.json(&["who are the teachers"]);
+    let e = summary
+        .expansions
+        .iter()
+        .find(|e| e.from == "teachers")
+        .expect("teachers expanded");
+    assert!(e.to.iter().any(|t| t == "guardian"), "{e:?}");
+    assert!(hits[..3]
+        .iter()
+        .any(|h| h.text.to_lowercase().contains("guardian")));
+    env.cmd()
+        .arg("who are the teachers")
+        .assert()
+        .stdout(predicate::str::contains(
+            "also searching: teachers → guardian",
+        ));
+    // British and American spellings find each other.
+    let (_, summary, _) = env.json(&["rumor"]);
+    assert!(summary
+        .expansions
+        .iter()
+        .any(|e| e.from == "rumor" && e.to.iter().any(|t| t == "rumour")));
+}
+
+#[test]
+fn a_quotation_repeated_in_the_corpus_is_one_hit_with_also_in() {
+    let env = common::shipped();
+    let (hits, _, _) = env.json(&["river", "water", "current", "--limit", "20"]);
+    let river: Vec<_> = hits
+        .iter()
+        .filter(|h| {
+            h.text
+                .contains("I keep thinking about this river somewhere")
+        })
+        .collect();
+    assert_eq!(river.len(), 1, "one hit for the quotation");
+    assert!(!river[0].also_in.is_empty());
+    assert!(river[0].also_in.iter().all(|a| a.id != river[0].id));
+    let (base, _, _) = env.json(&[
+        "--ranking",
+        "full,-dedup",
+        "river",
+        "water",
+        "current",
+        "--limit",
+        "20",
+    ]);
+    assert!(
+        base.iter()
+            .filter(|h| h
+                .text
+                .contains("I keep thinking about this river somewhere"))
+            .count()
+            > 1
+    );
+    env.cmd()
+        .args(["river", "water", "current"])
+        .assert()
+        .stdout(predicate::str::contains("also in: "));
 }
 
 #[test]

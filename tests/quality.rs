@@ -416,7 +416,11 @@ fn question_set_is_large_covers_every_category_and_matches_the_corpus() {
 fn heldout_set_matches_the_corpus_and_shares_no_query_with_the_main_set() {
     let held = QuestionSet::load(&heldout_path()).unwrap_or_else(|e| panic!("{e}"));
     let main = QuestionSet::load(&questions_path()).unwrap_or_else(|e| panic!("{e}"));
-    assert!(held.questions.len() >= 8, "{} questions", held.questions.len());
+    assert!(
+        held.questions.len() >= 8,
+        "{} questions",
+        held.questions.len()
+    );
     for q in &held.questions {
         assert!(
             !main

@@ -195,7 +195,9 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains(r#""expansions":[{"from":"teacher","to":["guardian"]}],"suggestion":"deferral""#),
+            text.contains(
+                r#""expansions":[{"from":"teacher","to":["guardian"]}],"suggestion":"deferral""#
+            ),
             "{text}"
         );
         assert_eq!(serde_json::from_str::<JsonLine>(&text).unwrap(), s);
