@@ -194,11 +194,13 @@ struct Acc {
 }
 
 impl Acc {
+    /// Records one reason per tag and route: a name both mentioned and in the heading keeps
+    /// both reasons, a theme cued by five words keeps the first.
     fn add(&mut self, field: TagField, value: &str, via: Via, evidence: &str) {
         if !self
             .provenance
             .iter()
-            .any(|o| o.field == field && o.value == value)
+            .any(|o| o.field == field && o.value == value && o.via == via)
         {
             self.provenance.push(TagOrigin {
                 field,
@@ -595,6 +597,18 @@ mod tests {
                 .any(|o| o.field == f && o.value == v && o.via == via)
         };
         assert!(has(TagField::Character, "Ruth", Via::SectionSubject));
+        let t2 = tagger().tag(
+            &seg(&["Ruth C. - The Manipulator"], "Ruth lies."),
+            Kind::Other,
+        );
+        let ruth: Vec<Via> = t2
+            .provenance
+            .iter()
+            .filter(|o| o.value == "Ruth")
+            .map(|o| o.via)
+            .collect();
+        assert_eq!(ruth, [Via::Mention, Via::SectionSubject]);
+        assert_eq!(t2.characters, ["Ruth"]);
         assert!(has(TagField::Character, "Rodney", Via::Mention));
         assert!(has(TagField::Theme, "memory", Via::Cue));
         assert!(has(TagField::Theme, "manipulation", Via::Heading));
