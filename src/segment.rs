@@ -557,6 +557,24 @@ mod tests {
     }
 
     #[test]
+    fn windows_line_endings_are_handled() {
+        let text = "Plot Summary\r\n\r\nKathy grows up at Hailsham\r\nwith her two friends.\r\n";
+        let rules = Rules::parse(DEFAULT_RULES).unwrap();
+        let segs = segment(&clean(text, 0, &rules), &rules.layout);
+        assert_eq!(segs.len(), 1);
+        assert_eq!(segs[0].section, sec(&["Plot Summary"]));
+        assert_eq!(
+            segs[0].text.text,
+            "Kathy grows up at Hailsham with her two friends."
+        );
+        let [a, b] = segs[0].text.source_range();
+        assert_eq!(
+            &text[a..b],
+            "Kathy grows up at Hailsham\r\nwith her two friends."
+        );
+    }
+
+    #[test]
     fn markdown_headings_set_levels() {
         let text = "# A Guide\n\n## Plot\n\nThe children grow up at school.\n\n### Ending\n\nThe last donation comes.\n\n## Key Quotations\n\n- \"Never let me go.\" — Kathy, Chapter 6";
         let got = run(text);
