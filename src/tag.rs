@@ -244,14 +244,20 @@ impl Tagger {
             }),
             false,
         )?;
-        let subjects = Matcher::new(
-            chars.iter().enumerate().flat_map(|(i, c)| {
-                std::iter::once((c.name.as_str(), i))
-                    .chain(c.aliases.iter().map(move |a| (a.as_str(), i)))
-                    .chain(c.subject_only.iter().map(move |a| (a.as_str(), i)))
-            }),
-            false,
-        )?;
+        // Compiling an alternation is the costliest step of an ingest: share it when no
+        // character has heading-only spellings.
+        let subjects = if chars.iter().all(|c| c.subject_only.is_empty()) {
+            mentions.clone()
+        } else {
+            Matcher::new(
+                chars.iter().enumerate().flat_map(|(i, c)| {
+                    std::iter::once((c.name.as_str(), i))
+                        .chain(c.aliases.iter().map(move |a| (a.as_str(), i)))
+                        .chain(c.subject_only.iter().map(move |a| (a.as_str(), i)))
+                }),
+                false,
+            )?
+        };
         let themes = &lexicon.themes;
         let cues = Matcher::new(
             themes
@@ -496,6 +502,22 @@ mod tests {
             let t = tagger().tag(&seg(&section, text), Kind::Other);
             assert_eq!(t.characters, want, "{section:?} {text}");
         }
+    }
+
+    #[test]
+    fn subject_only_spellings_count_in_headings_not_prose() {
+        let lex = Lexicon::parse(
+            "[[character]]\nname = \"Kathy\"\naliases = [\"Kathy\"]\nsubject_only = [\"The Narrator\"]\n",
+        )
+        .unwrap();
+        let t = Tagger::new(&lex, &Rules::parse(DEFAULT_RULES).unwrap()).unwrap();
+        let prose = t.tag(&seg(&[], "The Narrator speaks."), Kind::Other);
+        assert!(prose.characters.is_empty());
+        let head = t.tag(
+            &seg(&["The Narrator - Who She Is"], "She speaks."),
+            Kind::Other,
+        );
+        assert_eq!(head.characters, ["Kathy"]);
     }
 
     #[test]
