@@ -5,6 +5,7 @@
 //! [`index`] → [`search`] → [`excerpt`] → [`output`]. [`commands`] is the command layer that
 //! the binary dispatches to. Only `index`, `search` and `excerpt` name tantivy types.
 
+pub mod bench;
 pub mod commands;
 pub mod error;
 pub mod ingest;
