@@ -44,13 +44,17 @@ pub fn write_text(out: &mut dyn Write, r: &BenchReport) -> Result<()> {
         Some(n) => format!(", {n} segments"),
         None => String::new(),
     };
-    writeln!(
-        out,
-        "index    {}: {}{segments}",
-        r.index.dir,
-        bytes(r.index.bytes)
-    )
-    .map_err(io)?;
+    if r.index.bytes == 0 {
+        writeln!(out, "index    none (the engine answers without one)").map_err(io)?;
+    } else {
+        writeln!(
+            out,
+            "index    {}: {}{segments}",
+            r.index.dir,
+            bytes(r.index.bytes)
+        )
+        .map_err(io)?;
+    }
     writeln!(
         out,
         "cold     open {:.0} µs + first query {:.0} µs = {:.0} µs  ({})",
