@@ -395,6 +395,27 @@ pub fn run_queries(
     })
 }
 
+/// Mean time of one untimed round over every query, from rounds run until `budget` has passed
+/// (at least one): a single round is too easily slowed by a neighbour on a shared machine.
+pub fn calibrate(
+    queries: &[BenchQuery],
+    budget: Duration,
+    mut search: impl FnMut(&BenchQuery) -> Result<usize>,
+) -> Result<Duration> {
+    let started = Instant::now();
+    let mut rounds: u32 = 0;
+    loop {
+        for q in queries {
+            std::hint::black_box(search(q)?);
+        }
+        rounds += 1;
+        let elapsed = started.elapsed();
+        if elapsed >= budget || rounds == u32::MAX {
+            return Ok(elapsed / rounds);
+        }
+    }
+}
+
 /// Rounds to run so that the timed phase lasts about `target`, given how long one round took in
 /// a calibration run; at least one round and at most `cap`.
 pub fn auto_iterations(round: Duration, target: Duration, cap: usize) -> usize {
@@ -412,6 +433,8 @@ pub fn auto_iterations(round: Duration, target: Duration, cap: usize) -> usize {
 
 /// How long the timed phase should last when the user does not say.
 pub const DEFAULT_TARGET: Duration = Duration::from_secs(3);
+/// How long calibration may take: a tenth of the timed phase.
+pub const CALIBRATION_BUDGET: Duration = Duration::from_millis(300);
 /// Most rounds an auto-sized run makes (a tiny corpus would otherwise run millions).
 pub const MAX_AUTO_ITERATIONS: usize = 5_000;
 
@@ -1198,6 +1221,28 @@ mod tests {
         assert_eq!((overall.samples, overall.p50_us), (6, 3.0));
         assert_eq!(per_query.len(), 3);
         assert_eq!((per_query[2].hits, per_query[2].p50_us), (0, 2.0));
+    }
+
+    #[test]
+    fn calibration_runs_whole_rounds_until_the_budget_is_spent() {
+        let qs = queries(&[QueryKind::Word, QueryKind::Words]);
+        let mut calls = 0;
+        let round = calibrate(&qs, Duration::from_millis(5), |_| {
+            calls += 1;
+            std::thread::sleep(Duration::from_millis(1));
+            Ok(0)
+        })
+        .unwrap();
+        assert!(calls >= 2 && calls % 2 == 0, "{calls} calls");
+        // Each round sleeps twice for 1 ms, so a round lasts at least 2 ms.
+        assert!(round >= Duration::from_millis(2), "{round:?}");
+        let mut calls = 0;
+        calibrate(&qs, Duration::ZERO, |_| {
+            calls += 1;
+            Ok(0)
+        })
+        .unwrap();
+        assert_eq!(calls, 2, "one round at least");
     }
 
     #[test]

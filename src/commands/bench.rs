@@ -117,21 +117,27 @@ pub fn measure(config: &BenchConfig) -> Result<BenchReport> {
     let first_query = t.elapsed();
 
     let mut on_progress = |p| progress.update(p);
-    let search = |q: &BenchQuery| backend::search(&engine, q);
-    let (iterations, warmup, auto_sized) = match config.iterations {
-        Some(n) => (n, config.warmup, false),
+    let (iterations, auto_sized) = match config.iterations {
+        Some(n) => (n, false),
         None => {
-            // The warm-up doubles as calibration: its last round times one pass over the set.
-            let calib =
-                bench::run_queries(&config.queries, 1, config.warmup, search, &mut on_progress)?;
-            let n = bench::auto_iterations(
-                calib.wall,
-                bench::DEFAULT_TARGET,
-                bench::MAX_AUTO_ITERATIONS,
-            );
-            (n, 0, true)
+            // Warm up first so calibration times the warm path the run will measure.
+            bench::run_queries(
+                &config.queries,
+                0,
+                config.warmup,
+                |q: &BenchQuery| backend::search(&engine, q),
+                &mut on_progress,
+            )?;
+            let round = bench::calibrate(&config.queries, bench::CALIBRATION_BUDGET, |q| {
+                backend::search(&engine, q)
+            })?;
+            let n =
+                bench::auto_iterations(round, bench::DEFAULT_TARGET, bench::MAX_AUTO_ITERATIONS);
+            (n, true)
         }
     };
+    // The auto-sized path has warmed up already.
+    let warmup = if auto_sized { 0 } else { config.warmup };
     let run = bench::run_queries(
         &config.queries,
         iterations,
@@ -139,7 +145,6 @@ pub fn measure(config: &BenchConfig) -> Result<BenchReport> {
         |q: &BenchQuery| backend::search(&engine, q),
         &mut on_progress,
     )?;
-    drop(on_progress);
     progress.finish();
 
     let (kinds, overall, queries) = bench::summarize(&config.queries, &run);
@@ -172,7 +177,7 @@ pub fn measure(config: &BenchConfig) -> Result<BenchReport> {
         run: bench::RunFacts {
             queries: config.queries.len(),
             iterations,
-            warmup: if auto_sized { config.warmup } else { warmup },
+            warmup: config.warmup,
             auto_sized,
             wall_s: run.wall.as_secs_f64(),
             limit: LIMIT,
