@@ -4,13 +4,22 @@
 //! [`corpus`] (read files) → [`clean`] → [`segment`] → [`tag`] (all driven by [`ingest`]) →
 //! [`index`] → [`search`] → [`excerpt`] → [`output`]. [`commands`] is the command layer that
 //! the binary dispatches to. Only `index`, `search` and `excerpt` name tantivy types.
+//! [`eval`] stands beside the pipeline: it scores search results against judged questions.
 
 pub mod bench;
+pub mod clean;
 pub mod commands;
+pub mod corpus;
 pub mod error;
+pub mod eval;
+pub mod excerpt;
+pub mod index;
 pub mod ingest;
 pub mod lexicon;
 pub mod model;
 pub mod output;
+pub mod search;
+pub mod segment;
+pub mod tag;
 
 pub use error::{Error, Result};

@@ -2,7 +2,7 @@
 //!
 //! The flow: options → validated config → [scaled corpus in a temp dir] → index built if needed →
 //! engine opened (timed, with a first query: the cold cost) → warm-up → timed rounds → report.
-//! Everything that touches the search engine is in [`backend`], so the measuring code does not
+//! Everything that touches the search engine is in `backend`, so the measuring code does not
 //! change when the engine does.
 
 use std::io::Write;
@@ -171,7 +171,7 @@ pub fn measure(config: &BenchConfig) -> Result<BenchReport> {
                 display_dir(&index_dir)
             },
             bytes: index_bytes,
-            segments: backend::segments(&engine),
+            segments: prepared.segments,
         },
         cold: bench::ColdFacts::new(open, first_query, first.label()),
         run: bench::RunFacts {
@@ -194,99 +194,93 @@ fn display_dir(p: &Path) -> String {
     p.display().to_string()
 }
 
-/// The only code of the bench that knows which search engine answers.
-///
-/// ENGINE WIRING: the tantivy engine (`index::build`, `search::Engine`) is not on this branch
-/// yet, so the bodies below use the in-process scan baseline and report `engine:
-/// "scan-baseline"`. Once the engine lands, replace each body with the commented call beside it
-/// and set `NAME` to `"tantivy"`; nothing else in the bench changes.
+/// The only code of the bench that knows which search engine answers: the tantivy engine, built
+/// and opened as the search command does it.
 mod backend {
     use std::path::Path;
     use std::time::Instant;
 
-    use crate::bench::{BenchQuery, BuildFacts, ScanBaseline};
+    use crate::bench::{BenchQuery, BuildFacts};
     use crate::error::Result;
+    use crate::index::{self, IndexStatus};
     use crate::ingest;
     use crate::model::Warning;
+    use crate::search::{Filters, Request};
 
-    pub const NAME: &str = "scan-baseline";
+    pub const NAME: &str = "tantivy";
 
-    /// The corpus as read, and the build's cost when this run built the index.
+    /// The corpus as indexed, and the build's cost when this run built the index.
     pub struct Prepared {
         pub sources: usize,
         pub passages: usize,
         pub bytes: u64,
         pub warnings: Vec<Warning>,
         pub build: Option<BuildFacts>,
+        /// Segments of the index, known when this run built it.
+        pub segments: Option<usize>,
     }
 
-    /// Reads the corpus and builds the index when `force` (a fresh scaled corpus) or when it is
-    /// missing or stale.
+    /// Builds the index when `force` (a fresh scaled corpus) or when it is not a complete,
+    /// current index of the corpus; otherwise reads what the index records about itself.
     pub fn prepare(corpus_dir: &Path, index_dir: &Path, force: bool) -> Result<Prepared> {
-        let _ = (index_dir, force);
+        if !force && index::status(index_dir, corpus_dir) == IndexStatus::Fresh {
+            let meta = index::read_meta(index_dir)?;
+            return Ok(Prepared {
+                sources: meta.sources.len(),
+                passages: meta.passages,
+                bytes: meta.bytes,
+                warnings: vec![],
+                build: None,
+                segments: None,
+            });
+        }
         let t = Instant::now();
         let corpus = ingest::ingest(corpus_dir)?;
         let ingest_time = t.elapsed();
-        // WIRE: build only when needed, and time it:
-        //   let needed = force || crate::index::needs_build(index_dir, &corpus)?;
-        //   let t = Instant::now();
-        //   let report = crate::index::build(&corpus, index_dir, &mut |_| {})?;
-        //   let index_time = t.elapsed();
-        // and return `build: needed.then(|| BuildFacts::new(ingest_time, index_time, ...))`.
-        let t = Instant::now();
-        let scan = ScanBaseline::new(&corpus);
-        let index_time = t.elapsed();
-        drop(scan);
+        let report = index::build(&corpus, index_dir, &mut |_| {})?;
         Ok(Prepared {
             sources: corpus.sources.len(),
             passages: corpus.passages.len(),
             bytes: corpus.bytes,
             build: Some(BuildFacts::new(
                 ingest_time,
-                index_time,
+                report.elapsed,
                 corpus.bytes,
                 corpus.passages.len(),
             )),
+            segments: Some(report.segments),
             warnings: corpus.warnings,
         })
     }
 
     /// What answers the queries.
-    // WIRE: `pub type Engine = crate::search::Engine;`
-    pub type Engine = ScanBaseline;
+    pub type Engine = crate::search::Engine;
 
     /// Opens the engine as a fresh search process would.
     pub fn open(corpus_dir: &Path, index_dir: &Path) -> Result<Engine> {
-        // WIRE: `crate::search::Engine::open(index_dir, corpus_dir)`
-        let _ = index_dir;
-        Ok(ScanBaseline::new(&ingest::ingest(corpus_dir)?))
+        Engine::open(index_dir, corpus_dir)
     }
 
     /// One search as the search command makes it (parse, search, excerpts; no printing).
     /// Returns the number of hits.
     pub fn search(engine: &Engine, q: &BenchQuery) -> Result<usize> {
-        // WIRE:
-        //   let f = &q.filters;
-        //   let req = crate::search::Request {
-        //       query: q.text.clone(),
-        //       filters: crate::search::Filters {
-        //           theme: f.theme.clone(), character: f.character.clone(),
-        //           section: f.section.clone(), source: f.source.clone(),
-        //           kind: f.kind.clone(), part: f.part.clone(), page: f.page.clone(),
-        //       },
-        //       limit: super::LIMIT,
-        //       context: super::CONTEXT,
-        //   };
-        //   Ok(engine.search(&req)?.hits.len())
-        let _ = (super::LIMIT, super::CONTEXT);
-        Ok(engine.search(q))
-    }
-
-    /// Searchable segments of the open index.
-    pub fn segments(engine: &Engine) -> Option<usize> {
-        // WIRE: the engine's segment count, e.g. `Some(engine.segment_count())`.
-        let _ = engine;
-        None
+        let f = &q.filters;
+        let req = Request {
+            query: q.text.clone(),
+            filters: Filters {
+                theme: f.theme.clone(),
+                character: f.character.clone(),
+                section: f.section.clone(),
+                source: f.source.clone(),
+                kind: f.kind.clone(),
+                part: f.part.clone(),
+                page: f.page.clone(),
+            },
+            limit: super::LIMIT,
+            context: super::CONTEXT,
+            ..Request::default()
+        };
+        Ok(engine.search(&req)?.hits.len())
     }
 }
 
