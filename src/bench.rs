@@ -664,8 +664,28 @@ pub struct ScaledCorpus {
 /// Name of copy `i` (0-based) of summary `stem`: `study-guide-0007.txt`. The number is padded to
 /// at least four digits so names sort in copy order.
 pub fn copy_name(stem: &str, i: usize, copies: usize) -> String {
+    format!("{}.txt", copy_id(stem, i, copies))
+}
+
+/// Source id of copy `i` of source `stem`: `study-guide-0007`.
+pub fn copy_id(stem: &str, i: usize, copies: usize) -> String {
     let width = copies.saturating_sub(1).to_string().len().max(4);
-    format!("{stem}-{i:0width$}.txt")
+    format!("{stem}-{i:0width$}")
+}
+
+/// The query set for a corpus of `copies` copies: a `--source` filter names the first copy of
+/// that source, so it still selects one source's passages (the engine refuses unknown sources).
+pub fn scale_queries(queries: &[BenchQuery], copies: usize) -> Vec<BenchQuery> {
+    queries
+        .iter()
+        .map(|q| {
+            let mut q = q.clone();
+            for s in &mut q.filters.source {
+                *s = copy_id(s, 0, copies);
+            }
+            q
+        })
+        .collect()
 }
 
 /// Writes `n` copies of every `*.txt` summary in `src` into `dst` under distinct names (so each
@@ -1304,6 +1324,16 @@ mod tests {
         for (stem, i, n, want) in cases {
             assert_eq!(copy_name(stem, i, n), want);
         }
+    }
+
+    #[test]
+    fn scaled_queries_name_the_first_copy_of_a_source() {
+        let qs = parse_queries("filtered\tart\t--source study-guide --theme memory\nword\tart\n")
+            .unwrap();
+        let scaled = scale_queries(&qs, 300);
+        assert_eq!(scaled[0].filters.source, ["study-guide-0000"]);
+        assert_eq!(scaled[0].filters.theme, ["memory"]);
+        assert_eq!(scaled[1], qs[1]);
     }
 
     #[test]

@@ -108,7 +108,15 @@ pub fn measure(config: &BenchConfig) -> Result<BenchReport> {
     }
     let excludes_build = bench::reset_peak_rss();
 
-    let first = &config.queries[0];
+    let scaled;
+    let queries = match config.scale {
+        Some(n) => {
+            scaled = bench::scale_queries(&config.queries, n);
+            &scaled
+        }
+        None => &config.queries,
+    };
+    let first = &queries[0];
     let t = Instant::now();
     let engine = backend::open(&corpus_dir, &index_dir)?;
     let open = t.elapsed();
@@ -122,13 +130,13 @@ pub fn measure(config: &BenchConfig) -> Result<BenchReport> {
         None => {
             // Warm up first so calibration times the warm path the run will measure.
             bench::run_queries(
-                &config.queries,
+                queries,
                 0,
                 config.warmup,
                 |q: &BenchQuery| backend::search(&engine, q),
                 &mut on_progress,
             )?;
-            let round = bench::calibrate(&config.queries, bench::CALIBRATION_BUDGET, |q| {
+            let round = bench::calibrate(queries, bench::CALIBRATION_BUDGET, |q| {
                 backend::search(&engine, q)
             })?;
             let n =
@@ -139,7 +147,7 @@ pub fn measure(config: &BenchConfig) -> Result<BenchReport> {
     // The auto-sized path has warmed up already.
     let warmup = if auto_sized { 0 } else { config.warmup };
     let run = bench::run_queries(
-        &config.queries,
+        queries,
         iterations,
         warmup,
         |q: &BenchQuery| backend::search(&engine, q),
@@ -147,7 +155,7 @@ pub fn measure(config: &BenchConfig) -> Result<BenchReport> {
     )?;
     progress.finish();
 
-    let (kinds, overall, queries) = bench::summarize(&config.queries, &run);
+    let (kinds, overall, queries) = bench::summarize(queries, &run);
     let overall = overall.ok_or_else(|| Error::Usage("no query was timed".into()))?;
     let index_bytes = if index_dir.is_dir() {
         bench::dir_size(&index_dir)?
@@ -175,7 +183,7 @@ pub fn measure(config: &BenchConfig) -> Result<BenchReport> {
         },
         cold: bench::ColdFacts::new(open, first_query, first.label()),
         run: bench::RunFacts {
-            queries: config.queries.len(),
+            queries: queries.len(),
             iterations,
             warmup: config.warmup,
             auto_sized,
