@@ -22,19 +22,18 @@ fn build(c: &mut Criterion) {
     group.bench_function("scan-baseline", |b| {
         b.iter(|| ScanBaseline::new(black_box(&corpus)))
     });
-    // WIRE (engine): a full build into a fresh directory per iteration, the directory made
-    // outside the timed part:
-    //   group.sample_size(20);
-    //   group.bench_function("tantivy", |b| {
-    //       b.iter_batched(
-    //           || tempfile::tempdir().unwrap(),
-    //           |dir| {
-    //               nlmg_search::index::build(&corpus, dir.path(), &mut |_| {}).unwrap();
-    //               dir
-    //           },
-    //           criterion::BatchSize::PerIteration,
-    //       )
-    //   });
+    // A full build into a fresh directory per iteration, the directory made outside the timing.
+    group.sample_size(10);
+    group.bench_function("tantivy", |b| {
+        b.iter_batched(
+            || tempfile::tempdir().expect("a temporary directory"),
+            |dir| {
+                nlmg_search::index::build(&corpus, dir.path(), &mut |_| {}).expect("builds");
+                dir
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
     group.finish();
 }
 

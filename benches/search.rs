@@ -13,6 +13,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 
 use nlmg_search::bench::{load_queries, BenchQuery, QueryKind, ScanBaseline};
 use nlmg_search::ingest::ingest;
+use nlmg_search::search::{Engine, Filters, Request};
 
 fn fixed_data() -> (std::path::PathBuf, Vec<BenchQuery>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -20,15 +21,32 @@ fn fixed_data() -> (std::path::PathBuf, Vec<BenchQuery>) {
     (root.join("corpus"), queries)
 }
 
+/// The request the search command makes for a query: default limit and context.
+fn request(q: &BenchQuery) -> Request {
+    let f = &q.filters;
+    Request {
+        query: q.text.clone(),
+        filters: Filters {
+            theme: f.theme.clone(),
+            character: f.character.clone(),
+            section: f.section.clone(),
+            source: f.source.clone(),
+            kind: f.kind.clone(),
+            part: f.part.clone(),
+            page: f.page.clone(),
+        },
+        ..Request::default()
+    }
+}
+
 fn search_by_kind(c: &mut Criterion) {
     let (corpus_dir, queries) = fixed_data();
     let corpus = ingest(&corpus_dir).expect("the shipped corpus reads");
     let scan = ScanBaseline::new(&corpus);
 
-    // WIRE (engine): build the index once into a temporary directory and open it:
-    //   let dir = tempfile::tempdir().unwrap();
-    //   nlmg_search::index::build(&corpus, dir.path(), &mut |_| {}).unwrap();
-    //   let engine = nlmg_search::search::Engine::open(dir.path(), &corpus_dir).unwrap();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    nlmg_search::index::build(&corpus, dir.path(), &mut |_| {}).expect("the index builds");
+    let engine = Engine::open(dir.path(), &corpus_dir).expect("the index opens");
 
     for kind in QueryKind::ALL {
         let set: Vec<&BenchQuery> = queries.iter().filter(|q| q.kind == kind).collect();
@@ -39,16 +57,13 @@ fn search_by_kind(c: &mut Criterion) {
         group.bench_function("scan-baseline", |b| {
             b.iter(|| set.iter().map(|q| scan.search(black_box(q))).sum::<usize>())
         });
-        // WIRE (engine): the same pass through the engine, as the search command asks:
-        //   group.bench_function("tantivy", |b| {
-        //       b.iter(|| {
-        //           set.iter()
-        //               .map(|q| engine.search(&request(q)).unwrap().hits.len())
-        //               .sum::<usize>()
-        //       })
-        //   });
-        // with `request(q)` building `search::Request { query, filters, limit: 10, context: 1 }`
-        // from `q.text` and `q.filters` (see `commands::bench::backend::search`).
+        group.bench_function("tantivy", |b| {
+            b.iter(|| {
+                set.iter()
+                    .map(|q| engine.search(&request(black_box(q))).unwrap().hits.len())
+                    .sum::<usize>()
+            })
+        });
         group.finish();
     }
 }
