@@ -373,6 +373,10 @@ impl Glossary {
     }
 }
 
+/// Most near-duplicates listed under one hit (a corpus copied many times over would otherwise
+/// make one hit carry hundreds).
+const ALSO_IN_MAX: usize = 5;
+
 /// Tag fields counted in [`Response::facets`].
 pub const FACET_FIELDS: [&str; 6] = ["theme", "character", "kind", "source", "part", "page"];
 
@@ -607,7 +611,7 @@ impl Engine {
                 next.as_deref(),
             );
             let mut also_in = vec![];
-            for d in dups {
+            for d in dups.into_iter().take(ALSO_IN_MAX) {
                 let p = self.passage_at(&searcher, d)?;
                 also_in.push(AlsoIn {
                     id: p.id.clone(),

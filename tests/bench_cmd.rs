@@ -136,7 +136,8 @@ fn scale_mode_benchmarks_n_copies_in_a_temporary_directory() {
         .iter()
         .map(|q| q["hits"].as_u64().unwrap())
         .collect();
-    assert_eq!(hits, [5, 5, 5]);
+    // The five copies of a passage are near-duplicates: one hit, the others in `also_in`.
+    assert_eq!(hits, [1, 1, 1]);
     assert!(v["build"]["mb_per_s"].as_f64().unwrap() > 0.0);
     // The fixture itself is untouched: the copies lived elsewhere.
     let names: Vec<_> = std::fs::read_dir(dir.path().join("corpus"))
