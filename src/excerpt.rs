@@ -104,6 +104,30 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// A text's sentences and analysed words, computed once and reused for every query (sentence
+/// splitting and stemming are most of an excerpt's cost).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Analysed {
+    pub sentences: Vec<Range<usize>>,
+    /// Each word's byte range with its analysed term.
+    pub words: Vec<(Range<usize>, String)>,
+}
+
+impl Analysed {
+    pub fn new(text: &str, analyzer: &mut TextAnalyzer) -> Analysed {
+        let mut words = vec![];
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            words.push((t.offset_from..t.offset_to, t.text.clone()));
+        }
+        Analysed {
+            sentences: sentences(text),
+            words,
+        }
+    }
+}
+
 /// Builds the excerpt of `text` for `terms`. `prev`/`next` are the neighbouring passages'
 /// texts, used when `context` asks for more sentences than the passage has around the window.
 pub fn excerpt(
@@ -114,9 +138,34 @@ pub fn excerpt(
     prev: Option<&str>,
     next: Option<&str>,
 ) -> Excerpt {
-    let found = matched_terms(text, terms, analyzer);
+    let prev = prev.map(|p| (p, sentences(p)));
+    let next = next.map(|n| (n, sentences(n)));
+    excerpt_of(
+        text,
+        &Analysed::new(text, analyzer),
+        terms,
+        context,
+        prev.as_ref().map(|(t, s)| (*t, s.as_slice())),
+        next.as_ref().map(|(t, s)| (*t, s.as_slice())),
+    )
+}
+
+/// [`excerpt`] over a text analysed beforehand; neighbours come with their sentence ranges.
+pub fn excerpt_of(
+    text: &str,
+    analysed: &Analysed,
+    terms: &BTreeSet<String>,
+    context: usize,
+    prev: Option<(&str, &[Range<usize>])>,
+    next: Option<(&str, &[Range<usize>])>,
+) -> Excerpt {
+    let found: Vec<&(Range<usize>, String)> = analysed
+        .words
+        .iter()
+        .filter(|(_, t)| terms.contains(t))
+        .collect();
     let hits = join_adjacent(text, merge(found.iter().map(|(r, _)| r.clone()).collect()));
-    let sents = sentences(text);
+    let sents = &analysed.sentences;
     if sents.is_empty() {
         return Excerpt::default();
     }
@@ -167,8 +216,7 @@ pub fn excerpt(
         }
     }
     if before.len() < context {
-        if let Some(p) = prev {
-            let ps = sentences(p);
+        if let Some((p, ps)) = prev {
             let want = context - before.len();
             let from = ps.len().saturating_sub(want);
             for s in ps[from..].iter().rev() {
@@ -177,8 +225,7 @@ pub fn excerpt(
         }
     }
     if after.len() < context {
-        if let Some(n) = next {
-            let ns = sentences(n);
+        if let Some((n, ns)) = next {
             for s in ns.iter().take(context - after.len()) {
                 after.push(&n[s.clone()]);
             }

@@ -22,7 +22,7 @@ use tantivy::{
 };
 
 use crate::error::{Error, Result};
-use crate::excerpt::{self, Excerpt};
+use crate::excerpt::{self, Analysed, Excerpt};
 use crate::index::{self, Fields, IndexMeta};
 use crate::lexicon::Lexicon;
 use crate::model::{Kind, Passage};
@@ -288,8 +288,12 @@ pub struct Engine {
 #[derive(Default)]
 struct Cache {
     passages: HashMap<DocAddress, Arc<Passage>>,
-    texts: HashMap<String, Option<Arc<str>>>,
+    analysed: HashMap<DocAddress, Arc<Analysed>>,
+    /// Neighbour text with its sentence ranges, by passage id.
+    texts: HashMap<String, Option<Arc<Neighbour>>>,
 }
+
+type Neighbour = (String, Vec<std::ops::Range<usize>>);
 
 /// Above this many entries the cache is cleared rather than grown (a long-lived engine over a
 /// large corpus must not end up holding all of it).
@@ -602,13 +606,14 @@ impl Engine {
             } else {
                 (None, None)
             };
-            let excerpt = excerpt::excerpt(
+            let analysed = self.analysed_at(addr, &passage.text, &mut analyzer);
+            let excerpt = excerpt::excerpt_of(
                 &passage.text,
+                &analysed,
                 &terms,
-                &mut analyzer,
                 req.context,
-                prev.as_deref(),
-                next.as_deref(),
+                prev.as_deref().map(|(t, s)| (t.as_str(), s.as_slice())),
+                next.as_deref().map(|(t, s)| (t.as_str(), s.as_slice())),
             );
             let mut also_in = vec![];
             for d in dups.into_iter().take(ALSO_IN_MAX) {
@@ -689,7 +694,25 @@ impl Engine {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn neighbour(&self, searcher: &Searcher, id: Option<&str>) -> Option<Arc<str>> {
+    fn analysed_at(
+        &self,
+        addr: DocAddress,
+        text: &str,
+        analyzer: &mut TextAnalyzer,
+    ) -> Arc<Analysed> {
+        if let Some(a) = self.cache().analysed.get(&addr) {
+            return a.clone();
+        }
+        let a = Arc::new(Analysed::new(text, analyzer));
+        let mut cache = self.cache();
+        if cache.analysed.len() >= CACHE_MAX {
+            cache.analysed.clear();
+        }
+        cache.analysed.insert(addr, a.clone());
+        a
+    }
+
+    fn neighbour(&self, searcher: &Searcher, id: Option<&str>) -> Option<Arc<Neighbour>> {
         let id = id?;
         if let Some(t) = self.cache().texts.get(id) {
             return t.clone();
@@ -701,7 +724,7 @@ impl Engine {
             .ok()
             .and_then(|found| found.first().map(|(_, a)| *a))
             .and_then(|addr| self.passage_at(searcher, addr).ok())
-            .map(|p| Arc::from(p.text.as_str()));
+            .map(|p| Arc::new((p.text.clone(), excerpt::sentences(&p.text))));
         let mut cache = self.cache();
         if cache.texts.len() >= CACHE_MAX {
             cache.texts.clear();
