@@ -129,6 +129,17 @@ pub struct SearchArgs {
     /// If the index is damaged, rebuild it instead of stopping with an error.
     #[arg(long)]
     pub rebuild_if_damaged: bool,
+
+    /// Ranking: `full`, or `baseline` (plain BM25 on the text alone, for measuring the others).
+    #[arg(long, value_enum, default_value_t = RankingChoice::Full, hide = true)]
+    pub ranking: RankingChoice,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub enum RankingChoice {
+    #[default]
+    Full,
+    Baseline,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
@@ -250,6 +261,10 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
                     ColorChoice::Never => commands::ColorMode::Never,
                 },
                 rebuild_if_damaged: s.rebuild_if_damaged,
+                ranking: match s.ranking {
+                    RankingChoice::Full => nlmg_search::search::Ranking::Full,
+                    RankingChoice::Baseline => nlmg_search::search::Ranking::Baseline,
+                },
             };
             commands::search::run(&paths, options, out)
         }

@@ -52,6 +52,21 @@ pub struct Term {
     pub everyday: Vec<String>,
 }
 
+/// One word with its British and American spellings; either finds both.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spelling {
+    pub british: String,
+    pub american: String,
+}
+
+/// Forms of one word that the stemmer does not join (defer, deferral); any finds all.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Family {
+    pub words: Vec<String>,
+}
+
 /// The whole lexicon.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,6 +77,10 @@ pub struct Lexicon {
     pub themes: Vec<Theme>,
     #[serde(default, rename = "term")]
     pub terms: Vec<Term>,
+    #[serde(default, rename = "spelling")]
+    pub spellings: Vec<Spelling>,
+    #[serde(default, rename = "family")]
+    pub families: Vec<Family>,
 }
 
 impl Lexicon {
@@ -141,6 +160,62 @@ mod tests {
         }
         assert!(lex.character("truth").is_none());
         assert_eq!(lex.theme("MEMORY").map(|t| t.name.as_str()), Some("memory"));
+    }
+
+    #[test]
+    fn shipped_glossary_has_terms_spellings_and_families() {
+        let lex = Lexicon::load(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("corpus")
+                .as_path(),
+        )
+        .expect("shipped lexicon parses");
+        let term = |t: &str| lex.terms.iter().find(|x| x.term == t);
+        for (t, everyday) in [
+            ("guardian", "teacher"),
+            ("possible", "original"),
+            ("donation", "organ transplant"),
+            ("deferral", "postpone"),
+        ] {
+            assert!(
+                term(t).is_some_and(|x| x.everyday.iter().any(|e| e == everyday)),
+                "{t} <-> {everyday}"
+            );
+        }
+        assert!(lex
+            .spellings
+            .iter()
+            .any(|s| s.british == "rumour" && s.american == "rumor"));
+        assert!(lex.families.iter().any(
+            |f| f.words.iter().any(|w| w == "defer") && f.words.iter().any(|w| w == "deferral")
+        ));
+        for f in &lex.families {
+            assert!(f.words.len() >= 2, "a family of one: {:?}", f.words);
+        }
+    }
+
+    #[test]
+    fn spelling_and_family_tables_parse_and_reject_unknown_fields() {
+        let lex = Lexicon::parse(
+            "[[spelling]]\nbritish = \"colour\"\namerican = \"color\"\n\
+             [[family]]\nwords = [\"defer\", \"deferral\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            lex.spellings,
+            vec![Spelling {
+                british: "colour".into(),
+                american: "color".into()
+            }]
+        );
+        assert_eq!(lex.families[0].words, vec!["defer", "deferral"]);
+        for bad in [
+            "[[spelling]]\nbritish = \"colour\"\n",
+            "[[spelling]]\nbritish = \"a\"\namerican = \"b\"\nus = \"c\"\n",
+            "[[family]]\nword = [\"a\"]\n",
+        ] {
+            assert!(Lexicon::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -4,12 +4,17 @@
 //! [`corpus`] (read files) → [`clean`] → [`segment`] → [`tag`] (all driven by [`ingest`]) →
 //! [`index`] → [`search`] → [`excerpt`] → [`output`]. [`commands`] is the command layer that
 //! the binary dispatches to. Only `index`, `search` and `excerpt` name tantivy types.
+//! [`eval`] stands beside the pipeline: it scores search results against judged questions.
 
 pub mod commands;
 pub mod error;
+pub mod eval;
+pub mod excerpt;
+pub mod index;
 pub mod ingest;
 pub mod lexicon;
 pub mod model;
 pub mod output;
+pub mod search;
 
 pub use error::{Error, Result};

@@ -1,9 +1,15 @@
-//! `nlmg-search list <themes|characters|sections|sources|kinds|parts>`.
+//! `nlmg-search list <themes|characters|sections|sources|kinds|parts>`: tag values with counts.
 
+use std::collections::BTreeMap;
 use std::io::Write;
+
+use serde::Serialize;
 
 use super::{Outcome, Paths};
 use crate::error::{Error, Result};
+use crate::index;
+use crate::lexicon::Lexicon;
+use crate::model::Kind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListWhat {
@@ -15,6 +21,86 @@ pub enum ListWhat {
     Parts,
 }
 
-pub fn run(_paths: &Paths, _what: ListWhat, _json: bool, _out: &mut dyn Write) -> Result<Outcome> {
-    Err(Error::Usage("list: not built yet".into()))
+/// One `--json` line: `{"value":"memory","count":12}` (sources add `"title"`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ListEntry {
+    pub value: String,
+    /// Passages carrying the value.
+    pub count: u64,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub title: Option<String>,
+}
+
+pub fn run(paths: &Paths, what: ListWhat, json: bool, out: &mut dyn Write) -> Result<Outcome> {
+    super::index::ensure(paths, false)?;
+    let meta = index::read_meta(&paths.index)?;
+    let lexicon = Lexicon::load(&paths.corpus)?;
+    let with_zeros = |field: &str, known: Vec<String>| {
+        let mut m: BTreeMap<String, u64> = meta.values(field);
+        for k in known {
+            m.entry(k).or_insert(0);
+        }
+        m.into_iter()
+            .map(|(value, count)| ListEntry {
+                value,
+                count,
+                title: None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let entries: Vec<ListEntry> = match what {
+        ListWhat::Themes => with_zeros(
+            "theme",
+            lexicon.themes.iter().map(|t| t.name.clone()).collect(),
+        ),
+        ListWhat::Characters => with_zeros(
+            "character",
+            lexicon.characters.iter().map(|c| c.name.clone()).collect(),
+        ),
+        ListWhat::Kinds => with_zeros(
+            "kind",
+            Kind::ALL.iter().map(|k| k.as_str().to_string()).collect(),
+        ),
+        ListWhat::Parts => with_zeros("part", vec![]),
+        ListWhat::Sections => {
+            let counts = meta.values("section");
+            meta.sections
+                .iter()
+                .map(|s| ListEntry {
+                    value: s.clone(),
+                    count: counts.get(s).copied().unwrap_or(0),
+                    title: None,
+                })
+                .collect()
+        }
+        ListWhat::Sources => {
+            let counts = meta.values("source");
+            meta.sources
+                .iter()
+                .map(|s| ListEntry {
+                    value: s.id.clone(),
+                    count: counts.get(&s.id).copied().unwrap_or(0),
+                    title: Some(s.title.clone()),
+                })
+                .collect()
+        }
+    };
+    let io = |e: std::io::Error| Error::io("<stdout>", e);
+    for e in &entries {
+        if json {
+            serde_json::to_writer(&mut *out, e).map_err(|e| io(e.into()))?;
+            writeln!(out).map_err(io)?;
+        } else {
+            match &e.title {
+                Some(t) => writeln!(out, "{:>5}  {}  ({t})", e.count, e.value),
+                None => writeln!(out, "{:>5}  {}", e.count, e.value),
+            }
+            .map_err(io)?;
+        }
+    }
+    Ok(if entries.is_empty() {
+        Outcome::NotFound
+    } else {
+        Outcome::Found
+    })
 }

@@ -4,8 +4,13 @@ use std::io::Write;
 
 use super::{ColorMode, Outcome, Paths};
 use crate::error::{Error, Result};
+use crate::output;
+use crate::search::{Engine, Filters, Ranking, Request};
 
-/// Search options as parsed; validated into a query config before any work.
+/// Most sentences of context accepted by `-C`.
+const MAX_CONTEXT: usize = 20;
+
+/// Search options as parsed; validated into a [`Request`] before any work.
 #[derive(Debug, Clone, Default)]
 pub struct SearchOptions {
     pub query: String,
@@ -21,8 +26,99 @@ pub struct SearchOptions {
     pub json: bool,
     pub color: ColorMode,
     pub rebuild_if_damaged: bool,
+    pub ranking: Ranking,
 }
 
-pub fn run(_paths: &Paths, _options: SearchOptions, _out: &mut dyn Write) -> Result<Outcome> {
-    Err(Error::Usage("search: not built yet".into()))
+impl SearchOptions {
+    /// The request these options describe, or a usage error.
+    pub fn request(&self) -> Result<Request> {
+        if self.limit == 0 {
+            return Err(Error::Usage("--limit must be at least 1".into()));
+        }
+        if self.context > MAX_CONTEXT {
+            return Err(Error::Usage(format!(
+                "-C {} is more context than an excerpt can use; at most {MAX_CONTEXT}",
+                self.context
+            )));
+        }
+        let filters = Filters {
+            theme: self.theme.clone(),
+            character: self.character.clone(),
+            section: self.section.clone(),
+            source: self.source.clone(),
+            kind: self.kind.clone(),
+            part: self.part.clone(),
+            page: self.page.clone(),
+        };
+        if self.query.trim().is_empty() && filters.is_empty() {
+            return Err(Error::Usage(
+                "nothing to search for: give a query (nlmg-search deferral) or a filter (--theme memory)"
+                    .into(),
+            ));
+        }
+        Ok(Request {
+            query: self.query.clone(),
+            filters,
+            limit: self.limit,
+            context: self.context,
+            ranking: self.ranking,
+        })
+    }
+}
+
+pub fn run(paths: &Paths, options: SearchOptions, out: &mut dyn Write) -> Result<Outcome> {
+    let request = options.request()?;
+    super::index::ensure(paths, options.rebuild_if_damaged)?;
+    let engine = Engine::open(&paths.index, &paths.corpus)?;
+    let response = engine.search(&request)?;
+    for n in &response.notes {
+        output::note(n);
+    }
+    if options.json {
+        output::hits::write_json(out, &response)?;
+    } else {
+        output::hits::write_text(out, &response, output::use_colour(options.color))?;
+    }
+    Ok(if response.hits.is_empty() {
+        Outcome::NotFound
+    } else {
+        Outcome::Found
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_become_a_request_or_a_usage_error() {
+        let ok = SearchOptions {
+            query: "deferral".into(),
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(ok.request().unwrap().query, "deferral");
+        for bad in [
+            SearchOptions {
+                limit: 0,
+                ..ok.clone()
+            },
+            SearchOptions {
+                context: 99,
+                ..ok.clone()
+            },
+            SearchOptions {
+                query: "  ".into(),
+                ..ok.clone()
+            },
+        ] {
+            assert!(matches!(bad.request(), Err(Error::Usage(_))), "{bad:?}");
+        }
+        let filters_only = SearchOptions {
+            query: String::new(),
+            theme: vec!["memory".into()],
+            ..ok
+        };
+        assert!(filters_only.request().is_ok());
+    }
 }

@@ -1,6 +1,9 @@
 //! Printers: the terminal view and JSON Lines. The only library code that formats for people.
 
+pub mod hits;
+pub mod json;
 pub mod passages;
+pub mod progress;
 
 use crate::model::Warning;
 
@@ -8,4 +11,24 @@ use crate::model::Warning;
 /// stdout, so `--json` output stays machine-readable.
 pub fn warn(w: &Warning) {
     eprintln!("nlmg-search: warning: {w}");
+}
+
+/// Tells the user something about how their request was handled (an index rebuilt, a word
+/// corrected), on stderr so that stdout stays clean for results.
+pub fn note(message: &str) {
+    eprintln!("nlmg-search: {message}");
+}
+
+/// Whether to colour output written to stdout, from `--color` and `NO_COLOR`.
+pub fn use_colour(mode: crate::commands::ColorMode) -> bool {
+    use crate::commands::ColorMode;
+    use std::io::IsTerminal;
+    match mode {
+        ColorMode::Always => true,
+        ColorMode::Never => false,
+        ColorMode::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
 }

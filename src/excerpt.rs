@@ -1,0 +1,297 @@
+//! Excerpts: the best window of a passage for a query, the byte ranges of the matched words, and
+//! sentences of context around it (crossing into the neighbouring passages when needed).
+//!
+//! Matching is by analysed term, so `deferral` highlights "deferrals". No markup here: ranges
+//! only; colouring is the printer's business.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// An excerpt longer than this (bytes) is cut around its first highlight.
+const MAX_EXCERPT: usize = 360;
+/// An excerpt shorter than this is extended by the following sentence.
+const MIN_EXCERPT: usize = 80;
+
+/// The best window of a passage with highlights and context.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Excerpt {
+    pub text: String,
+    /// Byte ranges in `text` of matched words, sorted, not overlapping.
+    pub highlights: Vec<Range<usize>>,
+    /// Where `text` sits in the passage (bytes).
+    pub range: Range<usize>,
+    /// Byte ranges in the whole passage of every matched word.
+    pub text_highlights: Vec<Range<usize>>,
+    pub context_before: String,
+    pub context_after: String,
+}
+
+/// Byte ranges in `text` of words whose analysed form is one of `terms`.
+pub fn matches(
+    text: &str,
+    terms: &BTreeSet<String>,
+    analyzer: &mut TextAnalyzer,
+) -> Vec<Range<usize>> {
+    if terms.is_empty() {
+        return vec![];
+    }
+    let mut out = vec![];
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        if terms.contains(&t.text) {
+            out.push(t.offset_from..t.offset_to);
+        }
+    }
+    merge(out)
+}
+
+fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// Sentence ranges of `text`, trimmed of surrounding white space, empty ones dropped.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    text.split_sentence_bound_indices()
+        .filter_map(|(start, s)| {
+            let lead = s.len() - s.trim_start().len();
+            let trimmed = s.trim();
+            (!trimmed.is_empty()).then(|| start + lead..start + lead + trimmed.len())
+        })
+        .collect()
+}
+
+/// Builds the excerpt of `text` for `terms`. `prev`/`next` are the neighbouring passages'
+/// texts, used when `context` asks for more sentences than the passage has around the window.
+pub fn excerpt(
+    text: &str,
+    terms: &BTreeSet<String>,
+    analyzer: &mut TextAnalyzer,
+    context: usize,
+    prev: Option<&str>,
+    next: Option<&str>,
+) -> Excerpt {
+    let hits = matches(text, terms, analyzer);
+    let sents = sentences(text);
+    if sents.is_empty() {
+        return Excerpt::default();
+    }
+    // The sentence with the most distinct matched terms, then the most matches, then the first.
+    let score = |s: &Range<usize>| {
+        let inside: Vec<&Range<usize>> = hits
+            .iter()
+            .filter(|h| h.start >= s.start && h.end <= s.end)
+            .collect();
+        let distinct: BTreeSet<String> = inside
+            .iter()
+            .map(|h| text[h.start..h.end].to_lowercase())
+            .collect();
+        (distinct.len(), inside.len())
+    };
+    let mut best = 0;
+    let mut best_score = score(&sents[0]);
+    for (i, s) in sents.iter().enumerate().skip(1) {
+        let sc = score(s);
+        if sc > best_score {
+            best = i;
+            best_score = sc;
+        }
+    }
+    let mut first = best;
+    let mut last = best;
+    while sents[last].end - sents[first].start < MIN_EXCERPT && last + 1 < sents.len() {
+        last += 1;
+    }
+    let mut range = sents[first].start..sents[last].end;
+    if range.len() > MAX_EXCERPT {
+        range = cut(text, range, &hits);
+    }
+    // Context: whole sentences around the window, then the neighbours' edges.
+    let mut before: Vec<&str> = vec![];
+    let mut after: Vec<&str> = vec![];
+    for _ in 0..context {
+        if first > 0 {
+            first -= 1;
+            before.insert(0, &text[sents[first].clone()]);
+        }
+        if last + 1 < sents.len() {
+            last += 1;
+            after.push(&text[sents[last].clone()]);
+        }
+    }
+    if before.len() < context {
+        if let Some(p) = prev {
+            let ps = sentences(p);
+            let want = context - before.len();
+            let from = ps.len().saturating_sub(want);
+            for s in ps[from..].iter().rev() {
+                before.insert(0, &p[s.clone()]);
+            }
+        }
+    }
+    if after.len() < context {
+        if let Some(n) = next {
+            let ns = sentences(n);
+            for s in ns.iter().take(context - after.len()) {
+                after.push(&n[s.clone()]);
+            }
+        }
+    }
+    let highlights = hits
+        .iter()
+        .filter(|h| h.start >= range.start && h.end <= range.end)
+        .map(|h| h.start - range.start..h.end - range.start)
+        .collect();
+    Excerpt {
+        text: text[range.clone()].to_string(),
+        highlights,
+        range,
+        text_highlights: hits,
+        context_before: before.join(" "),
+        context_after: after.join(" "),
+    }
+}
+
+/// Shrinks `range` to at most [`MAX_EXCERPT`] bytes around its first highlight, at word bounds.
+fn cut(text: &str, range: Range<usize>, hits: &[Range<usize>]) -> Range<usize> {
+    let anchor = hits
+        .iter()
+        .find(|h| h.start >= range.start && h.end <= range.end)
+        .map_or(range.start, |h| h.start);
+    let mut start = anchor.saturating_sub(MAX_EXCERPT / 3).max(range.start);
+    let mut end = (start + MAX_EXCERPT).min(range.end);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // Move inwards to white space so no word is cut in half.
+    if start > range.start {
+        if let Some(i) = text[start..end].find(char::is_whitespace) {
+            start += i + 1;
+        }
+    }
+    if end < range.end {
+        if let Some(i) = text[start..end].rfind(char::is_whitespace) {
+            end = start + i;
+        }
+    }
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::analyzer;
+
+    fn stems(words: &[&str]) -> BTreeSet<String> {
+        let mut a = analyzer();
+        words
+            .iter()
+            .flat_map(|w| {
+                let mut out = vec![];
+                let mut s = a.token_stream(w);
+                while s.advance() {
+                    out.push(s.token().text.clone());
+                }
+                out
+            })
+            .collect()
+    }
+
+    #[test]
+    fn highlights_match_by_stem_not_by_spelling() {
+        let text = "Rumours of Deferrals spread. Nobody defers.";
+        for (query, want) in [
+            (vec!["deferral"], vec!["Deferrals"]),
+            (vec!["rumour", "nobody"], vec!["Rumours", "Nobody"]),
+            (vec!["absent"], vec![]),
+        ] {
+            let got: Vec<&str> = matches(text, &stems(&query), &mut analyzer())
+                .into_iter()
+                .map(|r| &text[r])
+                .collect();
+            assert_eq!(got, want, "{query:?}");
+        }
+    }
+
+    #[test]
+    fn picks_the_sentence_with_most_terms_and_offsets_are_relative() {
+        let text = "Ruth was at Hailsham. Much later, on a grey afternoon, Ruth went looking for her possible in an office in Norfolk. \
+                    The end came quickly after that and nobody spoke of it for a long while.";
+        let e = excerpt(
+            text,
+            &stems(&["ruth", "possible"]),
+            &mut analyzer(),
+            1,
+            None,
+            None,
+        );
+        assert!(e.text.starts_with("Much later"), "{}", e.text);
+        let words: Vec<&str> = e.highlights.iter().map(|r| &e.text[r.clone()]).collect();
+        assert_eq!(words, ["Ruth", "possible"]);
+        assert_eq!(&text[e.range.clone()], e.text);
+        assert_eq!(e.context_before, "Ruth was at Hailsham.");
+        assert!(e.context_after.starts_with("The end"));
+    }
+
+    #[test]
+    fn context_crosses_into_neighbouring_passages() {
+        let e = excerpt(
+            "Only one sentence here about the tapes and more words to pass the minimum length of an excerpt.",
+            &stems(&["tape"]),
+            &mut analyzer(),
+            1,
+            Some("Earlier. The sentence before."),
+            Some("The sentence after. Later."),
+        );
+        assert_eq!(e.context_before, "The sentence before.");
+        assert_eq!(e.context_after, "The sentence after.");
+        let none = excerpt(
+            "Short.",
+            &stems(&["x"]),
+            &mut analyzer(),
+            0,
+            Some("A."),
+            Some("B."),
+        );
+        assert_eq!(
+            (none.context_before.as_str(), none.context_after.as_str()),
+            ("", "")
+        );
+    }
+
+    #[test]
+    fn long_sentences_are_cut_at_word_bounds_around_the_hit() {
+        let filler = "lorem ipsum dolor ".repeat(40);
+        let text = format!("{filler}the deferral rumour {filler}");
+        let e = excerpt(&text, &stems(&["deferral"]), &mut analyzer(), 0, None, None);
+        assert!(e.text.len() <= MAX_EXCERPT);
+        assert!(e.text.contains("deferral"));
+        assert_eq!(e.highlights.len(), 1);
+        assert!(!e.text.starts_with(' ') && !e.text.ends_with(' '));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ranges_are_always_valid_slices(text in "\\PC{0,400}", word in "[a-zé]{1,8}") {
+            let e = excerpt(&text, &stems(&[&word]), &mut analyzer(), 2, Some(&text), None);
+            for r in &e.highlights {
+                proptest::prop_assert!(e.text.get(r.clone()).is_some());
+            }
+            proptest::prop_assert!(text.get(e.range.clone()).is_some());
+        }
+    }
+}

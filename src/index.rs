@@ -1,0 +1,724 @@
+//! The tantivy index on disk: its schema, building it beside the live one and swapping it in,
+//! and telling whether the index a search would open is missing, fresh, stale or damaged.
+//!
+//! Layout of an index directory:
+//!
+//! ```text
+//! index/current        one line, "gen-<n>": the generation readers open (replaced atomically)
+//! index/gen-<n>/       a complete tantivy index plus nlmg-meta.json
+//! index/tmp-<pid>-<n>/ a build in progress (left behind only by a killed build; removed later)
+//! index/.build.lock    OS lock held while a build runs, so two builds never race
+//! ```
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
+    TextOptions, STORED,
+};
+use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
+use tantivy::{doc, Index, IndexWriter, TantivyDocument};
+
+use crate::error::{Error, Result};
+use crate::model::{Corpus, Passage};
+
+/// Bump whenever the fields, the analyzer or the meaning of a stored value changes: an index
+/// with another version is rebuilt rather than misread.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Name under which the text analyzer is registered (tantivy stores only the name).
+pub const ANALYZER: &str = "nlmg_en";
+
+/// File inside a generation directory that describes it.
+pub const META_FILE: &str = "nlmg-meta.json";
+
+const CURRENT_FILE: &str = "current";
+const LOCK_FILE: &str = ".build.lock";
+
+/// The English analyzer used for passage text and headings, at index and at query time.
+/// Stop words are kept in the index so that phrases like "told and not told" match.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(tantivy::tokenizer::Language::English))
+        .build()
+}
+
+/// Registers the custom analyzer; needed after every create and open.
+pub(crate) fn register(index: &Index) {
+    index.tokenizers().register(ANALYZER, analyzer());
+}
+
+/// Handles to the schema's fields.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    /// Passage id, raw, for looking up neighbours.
+    pub id: Field,
+    /// Passage text, stemmed, with positions.
+    pub text: Field,
+    /// Every heading of the section path, stemmed, with positions: a hit in a heading counts.
+    pub section: Field,
+    /// Tags as facets: `/theme/memory`, `/character/ruth`, `/kind/plot`, `/source/…`,
+    /// `/part/2`, `/page/58`, `/heading/<heading>`. Lower case. Used to filter and to count.
+    pub tags: Field,
+    /// Global reading order (source order, then position), for listing.
+    pub order: Field,
+    /// The whole [`Passage`] as JSON, for display.
+    pub passage: Field,
+}
+
+pub(crate) fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let stemmed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let id = b.add_text_field("id", tantivy::schema::STRING);
+    let text = b.add_text_field("text", stemmed.clone());
+    let section = b.add_text_field("section", stemmed);
+    let tags = b.add_facet_field("tags", FacetOptions::default());
+    let order = b.add_u64_field("order", NumericOptions::default().set_fast());
+    let passage = b.add_text_field("passage", STORED);
+    (
+        b.build(),
+        Fields {
+            id,
+            text,
+            section,
+            tags,
+            order,
+            passage,
+        },
+    )
+}
+
+pub(crate) fn fields(schema: &Schema) -> Result<Fields> {
+    let f = |name: &str| {
+        schema
+            .get_field(name)
+            .map_err(|_| Error::Index(format!("index has no field {name:?}; rebuild it")))
+    };
+    Ok(Fields {
+        id: f("id")?,
+        text: f("text")?,
+        section: f("section")?,
+        tags: f("tags")?,
+        order: f("order")?,
+        passage: f("passage")?,
+    })
+}
+
+/// The tag facet for one value: lower case, so filters ignore case.
+pub(crate) fn tag_facet(field: &str, value: &str) -> Facet {
+    Facet::from_path([field.to_string(), value.to_lowercase()])
+}
+
+/// What an index generation records about itself (`nlmg-meta.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexMeta {
+    pub schema_version: u32,
+    /// Fingerprint of the corpus and lexicon the index was built from.
+    pub fingerprint: String,
+    pub sources: Vec<SourceInfo>,
+    pub passages: usize,
+    /// Bytes of source text indexed.
+    pub bytes: u64,
+    /// Per tag field (`theme`, `character`, `kind`, `source`, `part`, `section`, `page`): each
+    /// value as displayed, with its passage count. `section` values are whole paths joined by
+    /// " › "; `heading` holds each single heading.
+    pub values: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Section paths in reading order of first appearance, joined by " › ".
+    pub sections: Vec<String>,
+}
+
+/// A source as the index remembers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    pub id: String,
+    pub title: String,
+}
+
+/// Separator used when a section path is shown on one line.
+pub const SECTION_SEP: &str = " › ";
+
+impl IndexMeta {
+    fn from_corpus(corpus: &Corpus) -> IndexMeta {
+        let mut values: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        let mut sections = Vec::new();
+        let mut add = |field: &str, v: String| {
+            *values
+                .entry(field.to_string())
+                .or_default()
+                .entry(v)
+                .or_default() += 1;
+        };
+        for p in &corpus.passages {
+            for t in &p.themes {
+                add("theme", t.clone());
+            }
+            for c in &p.characters {
+                add("character", c.clone());
+            }
+            add("kind", p.kind.as_str().to_string());
+            add("source", p.source.clone());
+            if let Some(part) = p.part {
+                add("part", part.to_string());
+            }
+            for page in &p.pages {
+                add("page", page.to_string());
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            for h in &p.section {
+                if seen.insert(h.to_lowercase()) {
+                    add("heading", h.clone());
+                }
+            }
+            if !p.section.is_empty() {
+                let path = p.section.join(SECTION_SEP);
+                if !sections.contains(&path) {
+                    sections.push(path.clone());
+                }
+                add("section", path);
+            }
+        }
+        IndexMeta {
+            schema_version: SCHEMA_VERSION,
+            fingerprint: corpus.fingerprint.clone(),
+            sources: corpus
+                .sources
+                .iter()
+                .map(|s| SourceInfo {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                })
+                .collect(),
+            passages: corpus.passages.len(),
+            bytes: corpus.bytes,
+            values,
+            sections,
+        }
+    }
+
+    /// Values of one tag field with counts (empty when no passage carries it).
+    pub fn values(&self, field: &str) -> BTreeMap<String, u64> {
+        self.values.get(field).cloned().unwrap_or_default()
+    }
+}
+
+/// Something that happened during a build, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildEvent {
+    /// About to add this many passages.
+    Started { passages: usize },
+    /// `done` passages added so far.
+    Added { done: usize },
+    /// All added; writing segments to disk.
+    Committing,
+    /// The new index is in place.
+    Finished,
+}
+
+/// What a build did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildReport {
+    pub sources: usize,
+    pub passages: usize,
+    /// Bytes of source text indexed.
+    pub bytes: u64,
+    pub elapsed: Duration,
+    /// Size of the new index on disk.
+    pub index_bytes: u64,
+    pub segments: usize,
+}
+
+/// The state of the index a search would open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexStatus {
+    /// No index has been built here.
+    Missing,
+    /// Built from the corpus as it is now.
+    Fresh,
+    /// Built from an older version of the corpus or lexicon.
+    Stale,
+    /// Built by a version of the program with another schema.
+    OldSchema,
+    /// Present but unreadable; the reason in words.
+    Damaged(String),
+}
+
+/// Builds an index of `corpus` in `index_dir`: into a temporary directory beside the live
+/// generation, which is swapped in only once complete. Readers keep the old generation until
+/// then; a build killed half-way leaves it untouched. Fails if another build holds the lock.
+pub fn build(
+    corpus: &Corpus,
+    index_dir: &Path,
+    progress: &mut dyn FnMut(BuildEvent),
+) -> Result<BuildReport> {
+    let started = Instant::now();
+    fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    let lock_path = index_dir.join(LOCK_FILE);
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::io(&lock_path, e))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            return Err(Error::Index(format!(
+                "another build of the index in {} is running; try again when it has finished",
+                index_dir.display()
+            )))
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+    }
+    remove_leftovers(index_dir);
+
+    let generation = next_generation(index_dir);
+    let tmp = index_dir.join(format!("tmp-{}-{generation}", std::process::id()));
+    let result = write_generation(corpus, &tmp, progress).and_then(|segments| {
+        let gen_name = format!("gen-{generation}");
+        let target = index_dir.join(&gen_name);
+        fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
+        set_current(index_dir, &gen_name)?;
+        Ok((segments, target))
+    });
+    let (segments, target) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    remove_old_generations(index_dir, generation);
+    progress(BuildEvent::Finished);
+    drop(lock);
+    Ok(BuildReport {
+        sources: corpus.sources.len(),
+        passages: corpus.passages.len(),
+        bytes: corpus.bytes,
+        elapsed: started.elapsed(),
+        index_bytes: dir_size(&target),
+        segments,
+    })
+}
+
+/// True while another process holds the build lock of `index_dir`.
+pub fn build_running(index_dir: &Path) -> bool {
+    let Ok(lock) = File::options().write(true).open(index_dir.join(LOCK_FILE)) else {
+        return false;
+    };
+    match lock.try_lock() {
+        Ok(()) => false,
+        Err(fs::TryLockError::WouldBlock) => true,
+        Err(fs::TryLockError::Error(_)) => false,
+    }
+}
+
+/// Blocks until no build of `index_dir` is running.
+pub fn wait_for_build(index_dir: &Path) {
+    if let Ok(lock) = File::options().write(true).open(index_dir.join(LOCK_FILE)) {
+        let _ = lock.lock();
+    }
+}
+
+fn write_generation(
+    corpus: &Corpus,
+    dir: &Path,
+    progress: &mut dyn FnMut(BuildEvent),
+) -> Result<usize> {
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let (schema, f) = schema();
+    let index = Index::create_in_dir(dir, schema).map_err(tantivy_error)?;
+    register(&index);
+    // One thread and a budget well above the corpus size give a single segment.
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(1, 64_000_000)
+        .map_err(tantivy_error)?;
+    progress(BuildEvent::Started {
+        passages: corpus.passages.len(),
+    });
+    for (order, p) in corpus.passages.iter().enumerate() {
+        writer
+            .add_document(document(&f, p, order as u64)?)
+            .map_err(tantivy_error)?;
+        progress(BuildEvent::Added { done: order + 1 });
+    }
+    progress(BuildEvent::Committing);
+    writer.commit().map_err(tantivy_error)?;
+    writer.wait_merging_threads().map_err(tantivy_error)?;
+    let segments = index.searchable_segment_ids().map_err(tantivy_error)?.len();
+    let meta = IndexMeta::from_corpus(corpus);
+    let meta_path = dir.join(META_FILE);
+    let json = serde_json::to_vec_pretty(&meta).map_err(|e| Error::Index(e.to_string()))?;
+    write_synced(&meta_path, &json)?;
+    sync_dir(dir);
+    Ok(segments)
+}
+
+fn document(f: &Fields, p: &Passage, order: u64) -> Result<TantivyDocument> {
+    let json = serde_json::to_string(p).map_err(|e| Error::Index(e.to_string()))?;
+    let mut d = doc!(
+        f.id => p.id.clone(),
+        f.text => p.text.clone(),
+        f.order => order,
+        f.passage => json,
+    );
+    for h in &p.section {
+        d.add_text(f.section, h);
+        d.add_facet(f.tags, tag_facet("heading", h));
+    }
+    for t in &p.themes {
+        d.add_facet(f.tags, tag_facet("theme", t));
+    }
+    for c in &p.characters {
+        d.add_facet(f.tags, tag_facet("character", c));
+    }
+    d.add_facet(f.tags, tag_facet("kind", p.kind.as_str()));
+    d.add_facet(f.tags, tag_facet("source", &p.source));
+    if let Some(part) = p.part {
+        d.add_facet(f.tags, tag_facet("part", &part.to_string()));
+    }
+    for page in &p.pages {
+        d.add_facet(f.tags, tag_facet("page", &page.to_string()));
+    }
+    Ok(d)
+}
+
+pub(crate) fn tantivy_error(e: tantivy::TantivyError) -> Error {
+    Error::Index(format!("index error: {e}"))
+}
+
+/// The directory of the live generation, if `current` names one.
+pub fn current_dir(index_dir: &Path) -> Option<PathBuf> {
+    let name = fs::read_to_string(index_dir.join(CURRENT_FILE)).ok()?;
+    let name = name.trim();
+    if name.is_empty() || name.contains('/') || name.contains("..") {
+        return None;
+    }
+    Some(index_dir.join(name))
+}
+
+/// Reads the live generation's meta file.
+pub fn read_meta(index_dir: &Path) -> Result<IndexMeta> {
+    let dir = current_dir(index_dir).ok_or_else(|| {
+        Error::Index(format!(
+            "no index in {} (run `nlmg-search index`)",
+            index_dir.display()
+        ))
+    })?;
+    let path = dir.join(META_FILE);
+    let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Index(format!("{} is damaged: {e}", path.display())))
+}
+
+/// Is the index in `index_dir` usable for the corpus in `corpus_dir` as it is now?
+pub fn status(index_dir: &Path, corpus_dir: &Path) -> IndexStatus {
+    let Some(dir) = current_dir(index_dir) else {
+        return IndexStatus::Missing;
+    };
+    if !dir.is_dir() {
+        return IndexStatus::Damaged(format!(
+            "{} names {}, which does not exist",
+            index_dir.join(CURRENT_FILE).display(),
+            dir.display()
+        ));
+    }
+    #[derive(Deserialize)]
+    struct Version {
+        schema_version: u32,
+    }
+    let path = dir.join(META_FILE);
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => return IndexStatus::Damaged(format!("cannot read {}: {e}", path.display())),
+    };
+    match serde_json::from_slice::<Version>(&bytes) {
+        Ok(v) if v.schema_version != SCHEMA_VERSION => return IndexStatus::OldSchema,
+        Ok(_) => {}
+        Err(e) => return IndexStatus::Damaged(format!("{} is damaged: {e}", path.display())),
+    }
+    let meta: IndexMeta = match serde_json::from_slice(&bytes) {
+        Ok(m) => m,
+        Err(_) => return IndexStatus::OldSchema,
+    };
+    if !dir.join("meta.json").is_file() {
+        return IndexStatus::Damaged(format!("{} has no tantivy meta.json", dir.display()));
+    }
+    match corpus_fingerprint(corpus_dir) {
+        Ok(fp) if fp == meta.fingerprint => IndexStatus::Fresh,
+        Ok(_) => IndexStatus::Stale,
+        // A corpus we cannot read now is reported by the ingest that a rebuild runs.
+        Err(_) => IndexStatus::Stale,
+    }
+}
+
+/// Fingerprint of everything in `corpus_dir` that shapes the index.
+///
+/// FALLBACK, to be replaced by `ingest::fingerprint` once it exists: hashes (FNV-1a, 64 bit) the
+/// names and bytes of the directory's `*.txt` and `*.toml` files, in name order, plus the
+/// program version so that new cleaning rules also refresh the index.
+pub fn corpus_fingerprint(corpus_dir: &Path) -> Result<String> {
+    if !corpus_dir.is_dir() {
+        return Err(Error::NoCorpus(corpus_dir.to_path_buf()));
+    }
+    let mut files: Vec<PathBuf> = fs::read_dir(corpus_dir)
+        .map_err(|e| Error::io(corpus_dir, e))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "txt" || x == "toml"))
+        .collect();
+    files.sort();
+    let mut h = Fnv::default();
+    h.write(env!("CARGO_PKG_VERSION").as_bytes());
+    for path in files {
+        let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        h.write(path.file_name().unwrap_or_default().as_encoded_bytes());
+        h.write(&[0]);
+        h.write(&(bytes.len() as u64).to_le_bytes());
+        h.write(&bytes);
+    }
+    Ok(format!("{:016x}", h.0))
+}
+
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+fn next_generation(index_dir: &Path) -> u64 {
+    let mut max = 0;
+    if let Ok(entries) = fs::read_dir(index_dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let n = name
+                .strip_prefix("gen-")
+                .and_then(|n| n.parse::<u64>().ok())
+                .or_else(|| {
+                    name.strip_prefix("tmp-")
+                        .and_then(|r| r.rsplit('-').next())
+                        .and_then(|n| n.parse().ok())
+                });
+            if let Some(n) = n {
+                max = max.max(n);
+            }
+        }
+    }
+    max + 1
+}
+
+/// Points `current` at `gen_name`: temp file, fsync, rename, fsync the directory.
+fn set_current(index_dir: &Path, gen_name: &str) -> Result<()> {
+    let tmp = index_dir.join(format!(".current.tmp-{}", std::process::id()));
+    write_synced(&tmp, format!("{gen_name}\n").as_bytes())?;
+    let current = index_dir.join(CURRENT_FILE);
+    fs::rename(&tmp, &current).map_err(|e| Error::io(&current, e))?;
+    sync_dir(index_dir);
+    Ok(())
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = File::create(path).map_err(|e| Error::io(path, e))?;
+    f.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    f.sync_all().map_err(|e| Error::io(path, e))
+}
+
+fn sync_dir(dir: &Path) {
+    // Best effort: not every filesystem lets a directory be synced.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Temporary directories of builds that were killed (we hold the lock, so none is live).
+fn remove_leftovers(index_dir: &Path) {
+    if let Ok(entries) = fs::read_dir(index_dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with("tmp-") {
+                let _ = fs::remove_dir_all(e.path());
+            } else if name.starts_with(".current.tmp-") {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+/// Older generations, best effort: a reader that has one open keeps its files on Linux.
+fn remove_old_generations(index_dir: &Path, keep: u64) {
+    if let Ok(entries) = fs::read_dir(index_dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if let Some(n) = name
+                .strip_prefix("gen-")
+                .and_then(|n| n.parse::<u64>().ok())
+            {
+                if n != keep {
+                    let _ = fs::remove_dir_all(e.path());
+                }
+            }
+        }
+    }
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+
+    fn passage(source: &str, seq: u32, text: &str) -> Passage {
+        Passage {
+            id: format!("{source}:{seq}"),
+            source: source.into(),
+            seq,
+            section: vec!["Themes".into(), "Memory".into()],
+            kind: Kind::Analysis,
+            part: Some(2),
+            characters: vec!["Ruth".into()],
+            themes: vec!["memory".into()],
+            pages: vec![58],
+            text: text.into(),
+            source_range: [0, text.len()],
+            prev: None,
+            next: None,
+            provenance: vec![],
+        }
+    }
+
+    fn corpus(fingerprint: &str) -> Corpus {
+        Corpus {
+            sources: vec![],
+            passages: vec![
+                passage("a", 0, "Ruth hopes to find her possible."),
+                passage("a", 1, "Rumours of deferrals."),
+            ],
+            warnings: vec![],
+            fingerprint: fingerprint.into(),
+            bytes: 60,
+        }
+    }
+
+    #[test]
+    fn build_swaps_generations_and_keeps_one_segment() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut events = vec![];
+        let r = build(&corpus("x"), dir.path(), &mut |e| events.push(e)).unwrap();
+        assert_eq!((r.passages, r.segments), (2, 1));
+        assert!(r.index_bytes > 0);
+        assert_eq!(events.first(), Some(&BuildEvent::Started { passages: 2 }));
+        assert_eq!(events.last(), Some(&BuildEvent::Finished));
+        let first = current_dir(dir.path()).unwrap();
+        build(&corpus("y"), dir.path(), &mut |_| {}).unwrap();
+        let second = current_dir(dir.path()).unwrap();
+        assert_ne!(first, second);
+        assert!(!first.exists(), "old generation removed");
+        assert_eq!(read_meta(dir.path()).unwrap().fingerprint, "y");
+        let meta = read_meta(dir.path()).unwrap();
+        assert_eq!(meta.values("theme").get("memory"), Some(&2));
+        assert_eq!(meta.sections, vec!["Themes › Memory".to_string()]);
+    }
+
+    #[test]
+    fn a_killed_build_leaves_the_previous_index_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        build(&corpus("x"), dir.path(), &mut |_| {}).unwrap();
+        let live = current_dir(dir.path()).unwrap();
+        // What a build killed half-way leaves: a temporary directory with partial files.
+        let tmp = dir.path().join("tmp-999999-7");
+        fs::create_dir_all(&tmp).unwrap();
+        fs::write(tmp.join("meta.json"), "{").unwrap();
+        assert_eq!(current_dir(dir.path()).unwrap(), live);
+        build(&corpus("y"), dir.path(), &mut |_| {}).unwrap();
+        assert!(!tmp.exists(), "leftover removed by the next build");
+        assert!(current_dir(dir.path()).unwrap().join(META_FILE).is_file());
+    }
+
+    #[test]
+    fn a_second_build_while_one_runs_fails_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = File::create(dir.path().join(LOCK_FILE)).unwrap();
+        lock.lock().unwrap();
+        assert!(build_running(dir.path()));
+        let err = build(&corpus("x"), dir.path(), &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("another build"), "{err}");
+        drop(lock);
+        assert!(!build_running(dir.path()));
+    }
+
+    #[test]
+    fn status_tells_missing_fresh_stale_old_and_damaged() {
+        let corpus_dir = tempfile::tempdir().unwrap();
+        fs::write(corpus_dir.path().join("a.txt"), "Some text.").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(status(dir.path(), corpus_dir.path()), IndexStatus::Missing);
+        let fp = corpus_fingerprint(corpus_dir.path()).unwrap();
+        build(&corpus(&fp), dir.path(), &mut |_| {}).unwrap();
+        assert_eq!(status(dir.path(), corpus_dir.path()), IndexStatus::Fresh);
+        fs::write(corpus_dir.path().join("a.txt"), "Other text.").unwrap();
+        assert_eq!(status(dir.path(), corpus_dir.path()), IndexStatus::Stale);
+        let meta_path = current_dir(dir.path()).unwrap().join(META_FILE);
+        fs::write(&meta_path, r#"{"schema_version": 0}"#).unwrap();
+        assert_eq!(
+            status(dir.path(), corpus_dir.path()),
+            IndexStatus::OldSchema
+        );
+        fs::write(&meta_path, "not json").unwrap();
+        assert!(matches!(
+            status(dir.path(), corpus_dir.path()),
+            IndexStatus::Damaged(_)
+        ));
+        fs::write(dir.path().join(CURRENT_FILE), "gen-404\n").unwrap();
+        assert!(matches!(
+            status(dir.path(), corpus_dir.path()),
+            IndexStatus::Damaged(_)
+        ));
+    }
+
+    #[test]
+    fn fingerprint_changes_with_any_corpus_or_lexicon_byte() {
+        let d = tempfile::tempdir().unwrap();
+        fs::write(d.path().join("a.txt"), "x").unwrap();
+        let a = corpus_fingerprint(d.path()).unwrap();
+        fs::write(d.path().join("lexicon.toml"), "").unwrap();
+        let b = corpus_fingerprint(d.path()).unwrap();
+        fs::write(d.path().join("notes.md"), "ignored").unwrap();
+        let c = corpus_fingerprint(d.path()).unwrap();
+        assert_ne!(a, b);
+        assert_eq!(b, c);
+        assert!(corpus_fingerprint(&d.path().join("nope")).is_err());
+    }
+}

@@ -1,0 +1,149 @@
+//! The `--json` schema: JSON Lines, one [`JsonLine::Hit`] per result, then one
+//! [`JsonLine::Summary`]. These types are the contract for other tools; they serialise and
+//! deserialise, and the tests read the binary's output back through them.
+//!
+//! ```text
+//! {"type":"hit","rank":1,"score":7.2,"id":"study-guide:42",…,"excerpt":"…","highlights":[[4,13]],…}
+//! {"type":"summary","hits":10,"total":42,"elapsed_us":380,"facets":{"theme":{"memory":12},…}}
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::search::{Hit, Response};
+
+/// One line of `--json` output, told apart by its `"type"` field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum JsonLine {
+    Hit(Box<JsonHit>),
+    Summary(JsonSummary),
+}
+
+/// A result (`"type":"hit"`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JsonHit {
+    /// 1-based position in the results.
+    pub rank: usize,
+    /// Relevance score (higher is better); `null` when listing by filters without a query,
+    /// where hits come in reading order.
+    pub score: Option<f32>,
+    /// Passage id, `<source>:<seq>`; stable for the same corpus.
+    pub id: String,
+    /// Source id (the summary's file name without `.txt`).
+    pub source: String,
+    /// The source's title from `sources.toml`.
+    pub source_title: String,
+    /// Section path, outermost heading first; empty before the first heading.
+    pub section: Vec<String>,
+    /// Passage kind: plot, character, analysis, quotation, faq, comment or other.
+    pub kind: String,
+    /// Part of the novel (1, 2 or 3) where the source says so, else `null`.
+    pub part: Option<u8>,
+    /// Canonical character names.
+    pub characters: Vec<String>,
+    /// Theme names (as accepted by `--theme`).
+    pub themes: Vec<String>,
+    /// Pages of the novel the passage cites.
+    pub pages: Vec<u32>,
+    /// The whole passage text.
+    pub text: String,
+    /// The best window of the passage for the query (a substring of `text`).
+    pub excerpt: String,
+    /// Matched words as `[start, end)` **byte** offsets into `excerpt`, sorted, not overlapping.
+    pub highlights: Vec<[usize; 2]>,
+    /// Where `excerpt` sits in `text`: `[start, end)` byte offsets.
+    pub excerpt_range: [usize; 2],
+    /// Matched words as `[start, end)` byte offsets into `text`.
+    pub text_highlights: Vec<[usize; 2]>,
+    /// Sentences before the excerpt (from the previous passage when the excerpt opens this one).
+    pub context_before: String,
+    /// Sentences after the excerpt (from the next passage when the excerpt ends this one).
+    pub context_after: String,
+    /// Byte range `[start, end)` of the passage in its original source file.
+    pub source_range: [usize; 2],
+}
+
+/// The last line (`"type":"summary"`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JsonSummary {
+    /// Hit lines printed above.
+    pub hits: usize,
+    /// Passages that match in all (`hits` are the first of them).
+    pub total: usize,
+    /// Microseconds spent searching (query, ranking, excerpts; not printing).
+    pub elapsed_us: u64,
+    /// For the whole match set: tag field (`theme`, `character`, `kind`, `source`, `part`,
+    /// `page`) → value → number of matching passages with that value.
+    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+    /// How the query was read, when that needs saying (corrections, common words only).
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+fn pair(r: &std::ops::Range<usize>) -> [usize; 2] {
+    [r.start, r.end]
+}
+
+impl From<&Hit> for JsonHit {
+    fn from(h: &Hit) -> Self {
+        let p = &h.passage;
+        JsonHit {
+            rank: h.rank,
+            score: h.score,
+            id: p.id.clone(),
+            source: p.source.clone(),
+            source_title: h.source_title.clone(),
+            section: p.section.clone(),
+            kind: p.kind.as_str().to_string(),
+            part: p.part,
+            characters: p.characters.clone(),
+            themes: p.themes.clone(),
+            pages: p.pages.clone(),
+            text: p.text.clone(),
+            excerpt: h.excerpt.text.clone(),
+            highlights: h.excerpt.highlights.iter().map(pair).collect(),
+            excerpt_range: pair(&h.excerpt.range),
+            text_highlights: h.excerpt.text_highlights.iter().map(pair).collect(),
+            context_before: h.excerpt.context_before.clone(),
+            context_after: h.excerpt.context_after.clone(),
+            source_range: p.source_range,
+        }
+    }
+}
+
+impl From<&Response> for JsonSummary {
+    fn from(r: &Response) -> Self {
+        JsonSummary {
+            hits: r.hits.len(),
+            total: r.total,
+            elapsed_us: r.elapsed.as_micros() as u64,
+            facets: r.facets.clone(),
+            notes: r.notes.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_round_trip_and_carry_their_type() {
+        let s = JsonLine::Summary(JsonSummary {
+            hits: 0,
+            total: 0,
+            elapsed_us: 5,
+            facets: BTreeMap::new(),
+            notes: vec![],
+        });
+        let text = serde_json::to_string(&s).unwrap();
+        assert!(
+            text.starts_with(r#"{"type":"summary","hits":0,"total":0"#),
+            "{text}"
+        );
+        assert_eq!(serde_json::from_str::<JsonLine>(&text).unwrap(), s);
+        assert!(serde_json::from_str::<JsonLine>(r#"{"type":"other"}"#).is_err());
+    }
+}
