@@ -108,7 +108,6 @@ fn killed_builds(kills: usize) {
 }
 
 #[test]
-#[ignore = "needs engine"]
 fn killed_builds_lose_nothing() {
     killed_builds(12);
 }
@@ -167,7 +166,6 @@ fn rebuild_while_searching(duration: Duration) {
 }
 
 #[test]
-#[ignore = "needs engine"]
 fn searches_never_fail_during_rebuilds() {
     rebuild_while_searching(Duration::from_secs(10));
 }
@@ -179,7 +177,6 @@ fn searches_never_fail_during_rebuilds_long() {
 }
 
 #[test]
-#[ignore = "needs engine"]
 fn a_second_build_is_refused_while_one_runs() {
     let s = scene();
     let mut first = s.f.spawn_build();

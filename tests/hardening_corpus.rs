@@ -239,7 +239,6 @@ fn all_bad_files_at_once() {
 /// The same corpus through `index` and a search: the warnings name the files, the index is built
 /// from the good files, and a search finds what the good files say.
 #[test]
-#[ignore = "needs engine"]
 fn index_and_search_with_all_bad_files() {
     let f = Fixture::new();
     let names: Vec<&str> = ALL

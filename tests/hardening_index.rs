@@ -116,7 +116,6 @@ fn segment_files(index: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-#[ignore = "needs engine"]
 fn missing_meta_json() {
     damage_and_recover("missing meta.json", |b| {
         for m in b.metas() {
@@ -126,7 +125,6 @@ fn missing_meta_json() {
 }
 
 #[test]
-#[ignore = "needs engine"]
 fn truncated_meta_json() {
     damage_and_recover("truncated meta.json", |b| {
         for m in b.metas() {
@@ -137,7 +135,6 @@ fn truncated_meta_json() {
 }
 
 #[test]
-#[ignore = "needs engine"]
 fn garbage_meta_json() {
     damage_and_recover("garbage meta.json", |b| {
         for m in b.metas() {
@@ -147,7 +144,6 @@ fn garbage_meta_json() {
 }
 
 #[test]
-#[ignore = "needs engine"]
 fn empty_meta_json() {
     damage_and_recover("empty meta.json", |b| {
         for m in b.metas() {
@@ -157,7 +153,6 @@ fn empty_meta_json() {
 }
 
 #[test]
-#[ignore = "needs engine"]
 fn flipped_byte_in_each_kind_of_segment_file() {
     let b = build();
     let files = segment_files(&b.f.index);
@@ -186,7 +181,6 @@ fn flipped_byte_in_each_kind_of_segment_file() {
 }
 
 #[test]
-#[ignore = "needs engine"]
 fn an_index_written_with_an_older_schema() {
     // An older release named the text field differently: tantivy opens it, our schema does not fit.
     damage_and_recover("older schema", |b| {
@@ -204,7 +198,6 @@ fn an_index_written_with_an_older_schema() {
 }
 
 #[test]
-#[ignore = "needs engine"]
 fn an_index_directory_that_is_not_writable() {
     let b = build();
     let Some(mut guard) = ReadOnlyGuard::new(&b.f.index) else {
@@ -236,7 +229,6 @@ fn an_index_directory_that_is_not_writable() {
 }
 
 #[test]
-#[ignore = "needs engine"]
 fn a_file_where_the_index_directory_should_be() {
     let f = Fixture::new();
     fs::write(&f.index, b"not a directory").unwrap();

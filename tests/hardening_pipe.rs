@@ -70,7 +70,6 @@ fn passages_into_a_closed_pipe_exits_quietly() {
 }
 
 #[test]
-#[ignore = "needs engine"]
 fn search_into_a_closed_pipe_exits_quietly() {
     // Enough copies that `deferral` hits fill more than a pipe buffer.
     let f = Fixture::scaled(12);
