@@ -23,8 +23,12 @@ use nlmg_search::Result;
 ///   nlmg-search --character ruth --part 2 possible
 ///   nlmg-search '"told and not told"' --json | jq .excerpt
 #[derive(Debug, Parser)]
-#[command(name = "nlmg-search", version, args_conflicts_with_subcommands = true)]
-#[command(after_help = "Exit status: 0 if something was found, 1 if nothing was, 2 on error.")]
+#[command(name = "nlmg-search", version)]
+#[command(
+    after_help = "To search for a word that is also a command name, put `--` before it: \
+                      nlmg-search -- index\n\n\
+                      Exit status: 0 if something was found, 1 if nothing was, 2 on error."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -73,6 +77,17 @@ pub enum Command {
     List(ListArgs),
     /// Print every passage with its tags, for inspecting how the corpus was read.
     Passages(PassagesArgs),
+}
+
+impl Command {
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Index(_) => "index",
+            Command::Bench(_) => "bench",
+            Command::List(_) => "list",
+            Command::Passages(_) => "passages",
+        }
+    }
 }
 
 /// Search options (the default command).
@@ -140,6 +155,27 @@ pub enum RankingChoice {
     #[default]
     Full,
     Baseline,
+}
+
+impl SearchArgs {
+    /// The first search-only option the user gave, if any: these make no sense before a
+    /// subcommand, and silently ignoring them would hide a typo in the command line.
+    fn first_search_only_flag(&self) -> Option<&'static str> {
+        [
+            (!self.query.is_empty(), "a query"),
+            (!self.theme.is_empty(), "--theme"),
+            (!self.character.is_empty(), "--character"),
+            (!self.section.is_empty(), "--section"),
+            (!self.source.is_empty(), "--source"),
+            (!self.kind.is_empty(), "--kind"),
+            (!self.part.is_empty(), "--part"),
+            (!self.page.is_empty(), "--page"),
+            (self.json, "--json"),
+            (self.rebuild_if_damaged, "--rebuild-if-damaged"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
@@ -219,6 +255,17 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         corpus: cli.global.corpus,
         index: cli.global.index,
     };
+    if let Some(command) = &cli.command {
+        if let Some(flag) = cli.search.first_search_only_flag() {
+            return Err(nlmg_search::Error::Usage(format!(
+                "{flag} is a search option and cannot be used with `{}`; \
+                 to search for the word {:?}, write: nlmg-search -- {}",
+                command.name(),
+                command.name(),
+                command.name()
+            )));
+        }
+    }
     match cli.command {
         Some(Command::Passages(a)) => commands::passages::run(
             &paths,
@@ -303,5 +350,43 @@ mod tests {
             cli.command,
             Some(Command::Index(IndexArgs { force: true }))
         ));
+        let cli = Cli::try_parse_from(["nlmg-search", "--", "index"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.search.query, ["index"]);
+    }
+
+    #[test]
+    fn global_options_before_a_subcommand_still_select_it() {
+        for argv in [
+            &["nlmg-search", "--index", "/tmp/i", "index"][..],
+            &[
+                "nlmg-search",
+                "--corpus",
+                "c",
+                "--index",
+                "i",
+                "index",
+                "--force",
+            ][..],
+            &["nlmg-search", "index", "--index", "/tmp/i"][..],
+        ] {
+            let cli = Cli::try_parse_from(argv).unwrap();
+            assert!(matches!(cli.command, Some(Command::Index(_))), "{argv:?}");
+        }
+        let cli = Cli::try_parse_from(["nlmg-search", "--index", "i", "list", "themes"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::List(_))));
+        assert_eq!(cli.global.index, std::path::PathBuf::from("i"));
+    }
+
+    #[test]
+    fn search_options_before_a_subcommand_are_refused_not_ignored() {
+        let cli = Cli::try_parse_from(["nlmg-search", "--theme", "memory", "index"]).unwrap();
+        assert_eq!(cli.search.first_search_only_flag(), Some("--theme"));
+        let mut sink = Vec::new();
+        let err = dispatch(cli, &mut sink).unwrap_err().to_string();
+        assert!(
+            err.contains("--theme") && err.contains("nlmg-search -- index"),
+            "{err}"
+        );
     }
 }

@@ -546,56 +546,11 @@ pub fn status(index_dir: &Path, corpus_dir: &Path) -> IndexStatus {
     if !dir.join("meta.json").is_file() {
         return IndexStatus::Damaged(format!("{} has no tantivy meta.json", dir.display()));
     }
-    match corpus_fingerprint(corpus_dir) {
+    match crate::ingest::fingerprint(corpus_dir) {
         Ok(fp) if fp == meta.fingerprint => IndexStatus::Fresh,
         Ok(_) => IndexStatus::Stale,
         // A corpus we cannot read now is reported by the ingest that a rebuild runs.
         Err(_) => IndexStatus::Stale,
-    }
-}
-
-/// Fingerprint of everything in `corpus_dir` that shapes the index.
-///
-/// FALLBACK, to be replaced by `ingest::fingerprint` once it exists: hashes (FNV-1a, 64 bit) the
-/// names and bytes of the directory's `*.txt` and `*.toml` files, in name order, plus the
-/// program version so that new cleaning rules also refresh the index.
-pub fn corpus_fingerprint(corpus_dir: &Path) -> Result<String> {
-    if !corpus_dir.is_dir() {
-        return Err(Error::NoCorpus(corpus_dir.to_path_buf()));
-    }
-    let mut files: Vec<PathBuf> = fs::read_dir(corpus_dir)
-        .map_err(|e| Error::io(corpus_dir, e))?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "txt" || x == "toml"))
-        .collect();
-    files.sort();
-    let mut h = Fnv::default();
-    h.write(env!("CARGO_PKG_VERSION").as_bytes());
-    for path in files {
-        let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        h.write(path.file_name().unwrap_or_default().as_encoded_bytes());
-        h.write(&[0]);
-        h.write(&(bytes.len() as u64).to_le_bytes());
-        h.write(&bytes);
-    }
-    Ok(format!("{:016x}", h.0))
-}
-
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
     }
 }
 
@@ -777,7 +732,7 @@ mod tests {
         fs::write(corpus_dir.path().join("a.txt"), "Some text.").unwrap();
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(status(dir.path(), corpus_dir.path()), IndexStatus::Missing);
-        let fp = corpus_fingerprint(corpus_dir.path()).unwrap();
+        let fp = crate::ingest::fingerprint(corpus_dir.path()).unwrap();
         build(&corpus(&fp), dir.path(), &mut |_| {}).unwrap();
         assert_eq!(status(dir.path(), corpus_dir.path()), IndexStatus::Fresh);
         fs::write(corpus_dir.path().join("a.txt"), "Other text.").unwrap();
@@ -798,19 +753,5 @@ mod tests {
             status(dir.path(), corpus_dir.path()),
             IndexStatus::Damaged(_)
         ));
-    }
-
-    #[test]
-    fn fingerprint_changes_with_any_corpus_or_lexicon_byte() {
-        let d = tempfile::tempdir().unwrap();
-        fs::write(d.path().join("a.txt"), "x").unwrap();
-        let a = corpus_fingerprint(d.path()).unwrap();
-        fs::write(d.path().join("lexicon.toml"), "").unwrap();
-        let b = corpus_fingerprint(d.path()).unwrap();
-        fs::write(d.path().join("notes.md"), "ignored").unwrap();
-        let c = corpus_fingerprint(d.path()).unwrap();
-        assert_ne!(a, b);
-        assert_eq!(b, c);
-        assert!(corpus_fingerprint(&d.path().join("nope")).is_err());
     }
 }

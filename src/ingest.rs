@@ -1,62 +1,131 @@
 //! Reads a corpus directory into tagged passages: the front half of the pipeline in one call.
 //!
-//! PROVISIONAL: splits at blank lines without cleaning or tagging; the real stages replace it.
+//! Orchestrates [`corpus`](crate::corpus) (files) → [`clean`](crate::clean) →
+//! [`segment`](crate::segment) → [`tag`](crate::tag), and fingerprints the inputs so a stale
+//! index can be noticed without redoing any of that work.
 
 use std::path::Path;
 
+use crate::clean::{self, Rules, CLEANING_FILE};
+use crate::corpus::{self, SOURCES_FILE};
 use crate::error::{Error, Result};
-use crate::model::{Corpus, Kind, Passage, Source};
+use crate::lexicon::{Lexicon, LEXICON_FILE};
+use crate::model::{Corpus, Kind, Passage};
+use crate::segment;
+use crate::tag::Tagger;
 
-/// Reads every `*.txt` in `corpus_dir` (sorted by name) into passages.
+/// Bumped whenever the same inputs would give different passages (ids, text, tags), so that
+/// an index built by an older version is seen as stale.
+pub const PIPELINE_VERSION: u32 = 1;
+
+/// 64-bit FNV-1a: stable across platforms and Rust versions, unlike `DefaultHasher`.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        // Length-delimit each field, so ("ab","c") and ("a","bc") differ.
+        for b in (bytes.len() as u64).to_le_bytes() {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// A hex hash over the names and bytes of every `*.txt`, `sources.toml`, `lexicon.toml` and
+/// `cleaning.toml` in `corpus_dir`, and [`PIPELINE_VERSION`]. Reads files but parses nothing.
+/// A file that cannot be read contributes its name and the error kind, so fixing it changes
+/// the fingerprint.
+pub fn fingerprint(corpus_dir: &Path) -> Result<String> {
+    let (mut files, _) = corpus::list_files(corpus_dir)?;
+    for name in [SOURCES_FILE, LEXICON_FILE, CLEANING_FILE] {
+        files.push(corpus_dir.join(name));
+    }
+    let mut h = Fnv::new();
+    h.write(&PIPELINE_VERSION.to_le_bytes());
+    for path in files {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        h.write(name.unwrap_or_default().as_bytes());
+        match std::fs::read(&path) {
+            Ok(bytes) => h.write(&bytes),
+            Err(e) => h.write(format!("unreadable: {:?}", e.kind()).as_bytes()),
+        }
+    }
+    Ok(format!("{:016x}", h.0))
+}
+
+/// Reads every `*.txt` in `corpus_dir` (sorted by name) into cleaned, segmented, tagged
+/// passages. A bad file is a warning in the result, never an error; errors are a missing
+/// corpus directory or a malformed lexicon, `cleaning.toml` or `sources.toml`.
 pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
     if !corpus_dir.is_dir() {
         return Err(Error::NoCorpus(corpus_dir.to_path_buf()));
     }
-    let mut files: Vec<_> = std::fs::read_dir(corpus_dir)
-        .map_err(|e| Error::io(corpus_dir, e))?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    let mut corpus = Corpus::default();
-    for path in files {
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        let id = path.file_stem().unwrap().to_string_lossy().into_owned();
-        corpus.bytes += text.len() as u64;
-        let start = corpus.passages.len();
-        let mut offset = 0;
-        for chunk in text.split("\n\n") {
-            let t = chunk.trim();
-            if !t.is_empty() {
-                let seq = (corpus.passages.len() - start) as u32;
-                corpus.passages.push(Passage {
-                    id: format!("{id}:{seq}"),
-                    source: id.clone(),
-                    seq,
-                    section: vec![],
-                    kind: Kind::Other,
-                    part: None,
-                    characters: vec![],
-                    themes: vec![],
-                    pages: vec![],
-                    text: t.to_string(),
-                    source_range: [offset, offset + chunk.len()],
-                    prev: None,
-                    next: None,
-                    provenance: vec![],
-                });
-            }
-            offset += chunk.len() + 2;
+    let lexicon = Lexicon::load(corpus_dir)?;
+    let rules = Rules::load(corpus_dir)?;
+    let tagger = Tagger::new(&lexicon, &rules).map_err(|message| Error::Data {
+        path: corpus_dir.join(LEXICON_FILE),
+        message,
+    })?;
+    let (raws, warnings) = corpus::read_sources(corpus_dir)?;
+    let mut out = Corpus {
+        warnings,
+        fingerprint: fingerprint(corpus_dir)?,
+        ..Corpus::default()
+    };
+    for raw in raws {
+        out.bytes += raw.bytes;
+        let lines = clean::clean(&raw.text, raw.offset, &rules);
+        let segments = segment::segment(&lines, &rules.layout);
+        let default_kind = raw.default_kind.unwrap_or(Kind::Other);
+        let id = &raw.source.id;
+        for (seq, seg) in segments.iter().enumerate() {
+            let tags = tagger.tag(seg, default_kind);
+            let seq = seq as u32;
+            out.passages.push(Passage {
+                id: format!("{id}:{seq}"),
+                source: id.clone(),
+                seq,
+                section: seg.section.clone(),
+                kind: tags.kind,
+                part: tags.part,
+                characters: tags.characters,
+                themes: tags.themes,
+                pages: tags.pages,
+                text: seg.text.text.clone(),
+                source_range: seg.text.source_range(),
+                prev: seq.checked_sub(1).map(|p| format!("{id}:{p}")),
+                next: (seq as usize + 1 < segments.len()).then(|| format!("{id}:{}", seq + 1)),
+                provenance: tags.provenance,
+            });
         }
-        corpus.sources.push(Source {
-            title: id.clone(),
-            kind: String::new(),
-            description: String::new(),
-            file: path.file_name().unwrap().to_string_lossy().into_owned(),
-            id,
-        });
+        out.sources.push(raw.source);
     }
-    corpus.fingerprint = format!("{:016x}", corpus.bytes);
-    Ok(corpus)
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_changes_with_any_corpus_or_lexicon_byte() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("a.txt"), "x").unwrap();
+        let a = fingerprint(d.path()).unwrap();
+        std::fs::write(d.path().join("lexicon.toml"), "").unwrap();
+        let b = fingerprint(d.path()).unwrap();
+        std::fs::write(d.path().join("notes.md"), "ignored").unwrap();
+        let c = fingerprint(d.path()).unwrap();
+        assert_ne!(a, b);
+        assert_eq!(b, c);
+        assert!(fingerprint(&d.path().join("nope")).is_err());
+    }
 }

@@ -6,7 +6,9 @@
 //! the binary dispatches to. Only `index`, `search` and `excerpt` name tantivy types.
 //! [`eval`] stands beside the pipeline: it scores search results against judged questions.
 
+pub mod clean;
 pub mod commands;
+pub mod corpus;
 pub mod error;
 pub mod eval;
 pub mod excerpt;
@@ -16,5 +18,7 @@ pub mod lexicon;
 pub mod model;
 pub mod output;
 pub mod search;
+pub mod segment;
+pub mod tag;
 
 pub use error::{Error, Result};

@@ -94,15 +94,13 @@ fn rebuild(paths: &Paths) -> Result<BuildReport> {
     if index::build_running(&paths.index) {
         return Err(index::build_busy(&paths.index));
     }
-    let mut corpus = ingest::ingest(&paths.corpus)?;
+    let corpus = ingest::ingest(&paths.corpus)?;
     for w in &corpus.warnings {
         output::warn(w);
     }
     if corpus.passages.is_empty() {
         return Err(Error::EmptyCorpus(paths.corpus.clone()));
     }
-    // FALLBACK until ingest computes it: the same fingerprint `index::status` compares with.
-    corpus.fingerprint = index::corpus_fingerprint(&paths.corpus)?;
     let mut progress = BuildProgress::new();
     index::build(&corpus, &paths.index, &mut |e| progress.event(e))
 }

@@ -1,0 +1,593 @@
+//! Stage 3, tag: a segment → its characters, themes, kind, part and pages, each with the reason
+//! it was given (mention, section subject, heading, cue word, page reference, layout).
+//!
+//! Names and cue words come from the lexicon and heading words from `cleaning.toml`; the
+//! matchers are compiled once per ingest into single alternations, so tagging a passage is one
+//! scan of its text per matcher.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::{Regex, RegexBuilder};
+
+use crate::clean::Rules;
+use crate::lexicon::Lexicon;
+use crate::model::{Kind, TagField, TagOrigin, Via};
+use crate::segment::Segment;
+
+/// The tags of one passage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tags {
+    pub kind: Kind,
+    pub part: Option<u8>,
+    pub characters: Vec<String>,
+    pub themes: Vec<String>,
+    pub pages: Vec<u32>,
+    pub provenance: Vec<TagOrigin>,
+}
+
+/// A whole-word alternation and what each spelling stands for.
+#[derive(Debug, Clone)]
+struct Matcher {
+    re: Option<Regex>,
+    /// Spelling (lower case when the matcher ignores case) → indices of what it names.
+    map: HashMap<String, Vec<usize>>,
+    ignore_case: bool,
+}
+
+impl Matcher {
+    fn new<'a>(
+        spellings: impl IntoIterator<Item = (&'a str, usize)>,
+        ignore_case: bool,
+    ) -> Result<Matcher, String> {
+        let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+        for (s, i) in spellings {
+            let s = s.trim();
+            if s.is_empty() {
+                continue;
+            }
+            let key = if ignore_case {
+                s.to_lowercase()
+            } else {
+                s.to_string()
+            };
+            let v = map.entry(key).or_default();
+            if !v.contains(&i) {
+                v.push(i);
+            }
+        }
+        let mut keys: Vec<&String> = map.keys().collect();
+        // Longest first, so "Kathy H." wins over "Kathy" at the same place.
+        keys.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let alts: Vec<String> = keys
+            .iter()
+            .map(|k| {
+                let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+                let pre = if word(k.chars().next()) { r"\b" } else { "" };
+                let post = if word(k.chars().last()) { r"\b" } else { "" };
+                format!("{pre}{}{post}", regex::escape(k))
+            })
+            .collect();
+        let re = if alts.is_empty() {
+            None
+        } else {
+            Some(
+                RegexBuilder::new(&alts.join("|"))
+                    .case_insensitive(ignore_case)
+                    .size_limit(1 << 24)
+                    .build()
+                    .map_err(|e| format!("lexicon words do not form a valid pattern: {e}"))?,
+            )
+        };
+        Ok(Matcher {
+            re,
+            map,
+            ignore_case,
+        })
+    }
+
+    /// Every match in `text`: (byte start, matched text, indices it names).
+    fn find<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, &'t str, &'t [usize])> {
+        self.re.iter().flat_map(move |re| {
+            re.find_iter(text).filter_map(move |m| {
+                let key = if self.ignore_case {
+                    m.as_str().to_lowercase()
+                } else {
+                    m.as_str().to_string()
+                };
+                self.map
+                    .get(&key)
+                    .map(|v| (m.start(), m.as_str(), v.as_slice()))
+            })
+        })
+    }
+}
+
+/// Everything needed to tag passages, built once from the lexicon and the rules.
+#[derive(Debug, Clone)]
+pub struct Tagger {
+    character_names: Vec<String>,
+    theme_names: Vec<String>,
+    mentions: Matcher,
+    subjects: Matcher,
+    cues: Matcher,
+    theme_headings: Matcher,
+    kind_headings: Matcher,
+    kinds: Vec<Kind>,
+    parts: Vec<(u8, Regex)>,
+}
+
+fn page_ref() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:pp?\.|pages?)\s*(\d{1,4}(?:\s*(?:[-–—,]|and|&)\s*\d{1,4})*)")
+            .expect("page regex")
+    })
+}
+
+/// The pages a reference names: `58-59` → 58, 59; `81, 82` → 81, 82. A range is expanded only
+/// when it is short (a reference, not a chapter); `158-9` reads as 158, 159.
+pub fn parse_pages(list: &str) -> Vec<u32> {
+    let mut pages = Vec::new();
+    let mut range_from: Option<u32> = None;
+    let mut rest = list;
+    while !rest.is_empty() {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 {
+            let n: u32 = rest[..digits].parse().unwrap_or(0);
+            rest = &rest[digits..];
+            match range_from.take() {
+                Some(a) => {
+                    let mut b = n;
+                    if b < a {
+                        // Abbreviated end: 158-9 → 159.
+                        let width = 10u32.pow(digits as u32);
+                        b = a - a % width + b;
+                        if b < a {
+                            b += width;
+                        }
+                    }
+                    if b - a <= 30 {
+                        pages.extend(a + 1..=b);
+                    } else {
+                        pages.push(n);
+                    }
+                }
+                None => pages.push(n),
+            }
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        if matches!(c, '-' | '–' | '—') {
+            range_from = pages.last().copied();
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    pages.retain(|&p| p > 0);
+    pages
+}
+
+fn is_quotation(text: &str) -> bool {
+    let t = text.trim();
+    if !t.starts_with(['"', '“']) {
+        return false;
+    }
+    let Some(end) = t.rfind(['"', '”']) else {
+        return false;
+    };
+    // Mostly quoted, with at most a short reference or attribution after the closing mark.
+    end > 0 && t[end..].split_whitespace().count() <= 12 && end * 10 >= t.len() * 6
+}
+
+struct Acc {
+    provenance: Vec<TagOrigin>,
+}
+
+impl Acc {
+    fn add(&mut self, field: TagField, value: &str, via: Via, evidence: &str) {
+        if !self
+            .provenance
+            .iter()
+            .any(|o| o.field == field && o.value == value)
+        {
+            self.provenance.push(TagOrigin {
+                field,
+                value: value.to_string(),
+                via,
+                evidence: evidence.to_string(),
+            });
+        }
+    }
+
+    fn values(&self, field: TagField) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .provenance
+            .iter()
+            .filter(|o| o.field == field)
+            .map(|o| o.value.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// The part of a heading that names its subject: before " - " in "Ruth C. - The Manipulator".
+fn subject_part(heading: &str) -> &str {
+    [" - ", " – ", " — ", ": "]
+        .iter()
+        .filter_map(|sep| heading.find(sep))
+        .min()
+        .map_or(heading, |i| &heading[..i])
+}
+
+impl Tagger {
+    /// Compiles the matchers. The error is a human message about the lexicon.
+    pub fn new(lexicon: &Lexicon, rules: &Rules) -> Result<Tagger, String> {
+        let chars = &lexicon.characters;
+        let mentions = Matcher::new(
+            chars.iter().enumerate().flat_map(|(i, c)| {
+                std::iter::once((c.name.as_str(), i))
+                    .chain(c.aliases.iter().map(move |a| (a.as_str(), i)))
+            }),
+            false,
+        )?;
+        let subjects = Matcher::new(
+            chars.iter().enumerate().flat_map(|(i, c)| {
+                std::iter::once((c.name.as_str(), i))
+                    .chain(c.aliases.iter().map(move |a| (a.as_str(), i)))
+                    .chain(c.subject_only.iter().map(move |a| (a.as_str(), i)))
+            }),
+            false,
+        )?;
+        let themes = &lexicon.themes;
+        let cues = Matcher::new(
+            themes
+                .iter()
+                .enumerate()
+                .flat_map(|(i, t)| t.cues.iter().map(move |c| (c.as_str(), i))),
+            true,
+        )?;
+        let theme_headings = Matcher::new(
+            themes
+                .iter()
+                .enumerate()
+                .flat_map(|(i, t)| t.headings.iter().map(move |c| (c.as_str(), i))),
+            true,
+        )?;
+        let kind_headings = Matcher::new(
+            rules
+                .kinds
+                .iter()
+                .enumerate()
+                .flat_map(|(i, (_, hs))| hs.iter().map(move |h| (h.as_str(), i))),
+            true,
+        )?;
+        Ok(Tagger {
+            character_names: chars.iter().map(|c| c.name.clone()).collect(),
+            theme_names: themes.iter().map(|t| t.name.clone()).collect(),
+            mentions,
+            subjects,
+            cues,
+            theme_headings,
+            kind_headings,
+            kinds: rules.kinds.iter().map(|k| k.0).collect(),
+            parts: rules.parts.clone(),
+        })
+    }
+
+    /// Characters a heading is about: it must begin with a name ("Ruth C. - …",
+    /// "Miss Lucy and the Authority Figures", "Kathy, Ruth, and Tommy's timeline").
+    fn heading_subjects<'h>(&'h self, heading: &'h str) -> Vec<(usize, &'h str)> {
+        let part = subject_part(heading);
+        let found: Vec<(usize, &str, &[usize])> = self.subjects.find(part).collect();
+        if found.first().is_none_or(|f| f.0 != 0) {
+            return Vec::new();
+        }
+        found
+            .into_iter()
+            .flat_map(|(_, m, ids)| ids.iter().map(move |&i| (i, m)))
+            .collect()
+    }
+
+    /// Tags one segment. `default_kind` applies when neither layout nor headings decide.
+    pub fn tag(&self, seg: &Segment, default_kind: Kind) -> Tags {
+        let mut acc = Acc {
+            provenance: Vec::new(),
+        };
+        let text = seg.text.text.as_str();
+
+        for (_, m, ids) in self.mentions.find(text) {
+            for &i in ids {
+                acc.add(
+                    TagField::Character,
+                    &self.character_names[i],
+                    Via::Mention,
+                    m,
+                );
+            }
+        }
+        for h in &seg.section {
+            for (i, _) in self.heading_subjects(h) {
+                acc.add(
+                    TagField::Character,
+                    &self.character_names[i],
+                    Via::SectionSubject,
+                    h,
+                );
+            }
+            for (_, _, ids) in self.theme_headings.find(h) {
+                for &i in ids {
+                    acc.add(TagField::Theme, &self.theme_names[i], Via::Heading, h);
+                }
+            }
+        }
+        for (_, m, ids) in self.cues.find(text) {
+            for &i in ids {
+                acc.add(TagField::Theme, &self.theme_names[i], Via::Cue, m);
+            }
+        }
+
+        let (kind, via, evidence) = self.kind_of(seg, default_kind);
+        acc.add(TagField::Kind, kind.as_str(), via, &evidence);
+
+        let mut part = None;
+        'parts: for h in &seg.section {
+            for (n, re) in &self.parts {
+                if re.is_match(h) {
+                    part = Some(*n);
+                    acc.add(TagField::Part, &n.to_string(), Via::Heading, h);
+                    break 'parts;
+                }
+            }
+        }
+
+        let mut pages: Vec<u32> = Vec::new();
+        for caps in page_ref().captures_iter(text) {
+            let whole = caps.get(0).map_or("", |m| m.as_str());
+            for p in parse_pages(caps.get(1).map_or("", |m| m.as_str())) {
+                if !pages.contains(&p) {
+                    pages.push(p);
+                    acc.add(TagField::Page, &p.to_string(), Via::Reference, whole);
+                }
+            }
+        }
+        pages.sort_unstable();
+
+        Tags {
+            kind,
+            part,
+            characters: acc.values(TagField::Character),
+            themes: acc.values(TagField::Theme),
+            pages,
+            provenance: acc.provenance,
+        }
+    }
+
+    fn kind_of(&self, seg: &Segment, default_kind: Kind) -> (Kind, Via, String) {
+        if seg.in_comments {
+            return (Kind::Comment, Via::Layout, "readers' comments".into());
+        }
+        if is_quotation(&seg.text.text) {
+            return (
+                Kind::Quotation,
+                Via::Layout,
+                "text in quotation marks".into(),
+            );
+        }
+        for h in seg.section.iter().rev() {
+            if h.ends_with('?') {
+                return (Kind::Faq, Via::Heading, h.clone());
+            }
+            if let Some(i) = self
+                .kind_headings
+                .find(h)
+                .flat_map(|(_, _, ids)| ids.iter().copied())
+                .min()
+            {
+                return (self.kinds[i], Via::Heading, h.clone());
+            }
+            if !self.heading_subjects(h).is_empty() {
+                return (Kind::Character, Via::SectionSubject, h.clone());
+            }
+            if self.theme_headings.find(h).next().is_some() {
+                return (Kind::Analysis, Via::Heading, h.clone());
+            }
+        }
+        (default_kind, Via::Layout, "no heading decides".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::{Mapped, DEFAULT_RULES};
+
+    fn tagger() -> Tagger {
+        let lex = Lexicon::parse(include_str!("../corpus/lexicon.toml")).unwrap();
+        Tagger::new(&lex, &Rules::parse(DEFAULT_RULES).unwrap()).unwrap()
+    }
+
+    fn seg(section: &[&str], text: &str) -> Segment {
+        Segment {
+            section: section.iter().map(|s| s.to_string()).collect(),
+            text: Mapped::plain(text, 0),
+            in_comments: false,
+            list_item: false,
+        }
+    }
+
+    #[test]
+    fn page_reference_forms() {
+        for (text, want) in [
+            ("a quote (p. 133)", vec![133]),
+            ("a quote (pp. 58-59)", vec![58, 59]),
+            ("a quote (pp. 58–60)", vec![58, 59, 60]),
+            ("a bond (pages 81, 82)", vec![81, 82]),
+            ("the pond (page 28).", vec![28]),
+            ("mentioned on page 40.", vec![40]),
+            ("(pages 73, 82, 104, 113)", vec![73, 82, 104, 113]),
+            ("(pp. 158-9)", vec![158, 159]),
+            ("(p. 12) and later (p. 12)", vec![12]),
+            ("(pages 202, 196)", vec![196, 202]),
+            ("she paged 40 friends", vec![]),
+            ("a 2005 novel", vec![]),
+        ] {
+            assert_eq!(
+                tagger().tag(&seg(&[], text), Kind::Other).pages,
+                want,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn characters_by_whole_name_alias_and_subject() {
+        for (section, text, want) in [
+            (
+                vec![],
+                "Rod and Chrissie talk to Ruth.",
+                vec!["Chrissie", "Rodney", "Ruth"],
+            ),
+            (vec![], "The truth about Madameleine.", vec![]),
+            (
+                vec![],
+                "Kath and Kathy H. and Tommy D.",
+                vec!["Kathy", "Tommy"],
+            ),
+            (
+                vec![],
+                "Marie-Claude and Lucy Wainright.",
+                vec!["Madame", "Miss Lucy"],
+            ),
+            (vec![], "The Arthur C. Clarke Award.", vec![]),
+            (
+                vec![
+                    "Character Analysis",
+                    "Ruth C. - The Manipulator Seeking Belonging",
+                ],
+                "She lies.",
+                vec!["Ruth"],
+            ),
+            (
+                vec!["Main characters", "Alexander J. and Peter N."],
+                "Two boys.",
+                vec!["Alexander J.", "Peter N."],
+            ),
+            (
+                vec!["What is Tommy's role in the story?"],
+                "He draws.",
+                vec![],
+            ),
+        ] {
+            let t = tagger().tag(&seg(&section, text), Kind::Other);
+            assert_eq!(t.characters, want, "{section:?} {text}");
+        }
+    }
+
+    #[test]
+    fn themes_from_cues_and_headings() {
+        for (section, text, want) in [
+            (
+                vec!["Themes", "Memory and Nostalgia"],
+                "Objects anchor the past.",
+                vec!["memory"],
+            ),
+            (vec![], "She would often reminisce.", vec!["memory"]),
+            (vec![], "They hope for a deferral.", vec!["hope"]),
+            (vec![], "Nothing thematic here.", vec![]),
+            (
+                vec!["Themes of Love, Loss, and Acceptance"],
+                "Text.",
+                vec!["acceptance", "love-and-loss"],
+            ),
+        ] {
+            let t = tagger().tag(&seg(&section, text), Kind::Other);
+            assert_eq!(t.themes, want, "{section:?} {text}");
+        }
+    }
+
+    #[test]
+    fn kinds_and_parts() {
+        for (section, text, kind, part) in [
+            (
+                vec!["Plot Summary", "Part Two: The Cottages"],
+                "They move.",
+                Kind::Plot,
+                Some(2),
+            ),
+            (
+                vec!["Character Analysis", "Kathy H. - The Reflective Narrator"],
+                "She.",
+                Kind::Character,
+                None,
+            ),
+            (
+                vec!["Frequently Asked Questions", "Why?"],
+                "Because.",
+                Kind::Faq,
+                None,
+            ),
+            (
+                vec!["Themes and Literary Devices", "Memory and Nostalgia"],
+                "Text.",
+                Kind::Analysis,
+                None,
+            ),
+            (
+                vec!["Plot Summary"],
+                "\"We all complete.\" (p. 282)",
+                Kind::Quotation,
+                None,
+            ),
+            (
+                vec!["Key Quotations"],
+                "\"Never let me go.\" — Miss Lucy, Chapter 7",
+                Kind::Quotation,
+                None,
+            ),
+            (
+                vec!["Highlighting Quotes"],
+                "We took away your art.",
+                Kind::Quotation,
+                None,
+            ),
+            (
+                vec!["Kathy, Ruth, and Tommy's timeline"],
+                "They grow up.",
+                Kind::Plot,
+                None,
+            ),
+            (vec![], "Plain text.", Kind::Other, None),
+        ] {
+            let t = tagger().tag(&seg(&section, text), Kind::Other);
+            assert_eq!((t.kind, t.part), (kind, part), "{section:?} {text}");
+        }
+        let mut c = seg(&[], "I loved it");
+        c.in_comments = true;
+        assert_eq!(tagger().tag(&c, Kind::Plot).kind, Kind::Comment);
+        assert_eq!(
+            tagger().tag(&seg(&[], "Text."), Kind::Plot).kind,
+            Kind::Plot
+        );
+    }
+
+    #[test]
+    fn provenance_explains_every_tag() {
+        let t = tagger().tag(
+            &seg(&["Ruth C. - The Manipulator"], "She remembers Rod (p. 9)."),
+            Kind::Other,
+        );
+        let has = |f: TagField, v: &str, via: Via| {
+            t.provenance
+                .iter()
+                .any(|o| o.field == f && o.value == v && o.via == via)
+        };
+        assert!(has(TagField::Character, "Ruth", Via::SectionSubject));
+        assert!(has(TagField::Character, "Rodney", Via::Mention));
+        assert!(has(TagField::Theme, "memory", Via::Cue));
+        assert!(has(TagField::Theme, "manipulation", Via::Heading));
+        assert!(has(TagField::Page, "9", Via::Reference));
+        assert!(has(TagField::Kind, "character", Via::SectionSubject));
+    }
+}
