@@ -184,31 +184,26 @@ fn check_skipped_with_one_warning(bad: &[Bad]) {
 }
 
 #[test]
-#[ignore = "needs ingest"]
 fn invalid_utf8_is_skipped_and_named() {
     check_skipped_with_one_warning(&[Bad::InvalidUtf8]);
 }
 
 #[test]
-#[ignore = "needs ingest"]
 fn nul_bytes_are_reported_and_named() {
     check_skipped_with_one_warning(&[Bad::NulBytes]);
 }
 
 #[test]
-#[ignore = "needs ingest"]
 fn an_empty_file_is_reported_and_named() {
     check_skipped_with_one_warning(&[Bad::Empty]);
 }
 
 #[test]
-#[ignore = "needs ingest"]
 fn a_50mb_single_line_is_reported_with_bounded_memory() {
     check_skipped_with_one_warning(&[Bad::HugeSingleLine]);
 }
 
 #[test]
-#[ignore = "needs ingest"]
 fn an_unreadable_file_is_skipped_and_named() {
     if !Bad::Unreadable.possible() {
         eprintln!("skipped: running as root, which can read a mode-000 file");
@@ -218,19 +213,16 @@ fn an_unreadable_file_is_skipped_and_named() {
 }
 
 #[test]
-#[ignore = "needs ingest"]
 fn a_symlink_loop_is_skipped_and_named() {
     check_skipped_with_one_warning(&[Bad::SymlinkLoop]);
 }
 
 #[test]
-#[ignore = "needs ingest"]
 fn a_directory_named_like_a_summary_is_skipped_and_named() {
     check_skipped_with_one_warning(&[Bad::DirectoryNamedTxt]);
 }
 
 #[test]
-#[ignore = "needs ingest"]
 fn all_bad_files_at_once() {
     let bad: Vec<Bad> = ALL.into_iter().filter(|b| b.possible()).collect();
     check_skipped_with_one_warning(&bad);
