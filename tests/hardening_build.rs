@@ -180,8 +180,15 @@ fn searches_never_fail_during_rebuilds_long() {
 fn a_second_build_is_refused_while_one_runs() {
     let s = scene();
     let mut first = s.f.spawn_build();
-    // Let the first build get under way (it takes the lock before reading the corpus).
-    thread::sleep((s.build_time / 4).max(Duration::from_millis(30)));
+    // Wait until the first build holds the lock: it writes into a `tmp-*` directory only then.
+    let under_way = wait_until(Duration::from_secs(120), || {
+        std::fs::read_dir(&s.f.index).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("tmp-"))
+        })
+    });
+    assert!(under_way, "the first build never started writing");
     assert!(
         first.try_wait().unwrap().is_none(),
         "the first build finished before the second started; raise SCALE"
