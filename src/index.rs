@@ -22,7 +22,8 @@ use tantivy::schema::{
     TextOptions, STORED,
 };
 use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
-use tantivy::{doc, Index, IndexWriter, TantivyDocument};
+use tantivy::directory::MmapDirectory;
+use tantivy::{doc, Index, TantivyDocument};
 
 use crate::error::{Error, Result};
 use crate::model::{Corpus, Passage};
@@ -51,6 +52,10 @@ pub fn analyzer() -> TextAnalyzer {
 }
 
 /// Registers the custom analyzer; needed after every create and open.
+/// Sizes the writer's initial term table; a single-segment writer grows past it as needed
+/// rather than flushing, so this is a starting size, not a cap.
+const WRITER_MEMORY_BUDGET: usize = 16_000_000;
+
 pub(crate) fn register(index: &Index) {
     index.tokenizers().register(ANALYZER, analyzer());
 }
@@ -340,11 +345,16 @@ fn write_generation(
 ) -> Result<usize> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let (schema, f) = schema();
-    let index = Index::create_in_dir(dir, schema).map_err(tantivy_error)?;
-    register(&index);
-    // One thread and a budget well above the corpus size give a single segment.
-    let mut writer: IndexWriter = index
-        .writer_with_num_threads(1, 64_000_000)
+    let tokenizers = tantivy::tokenizer::TokenizerManager::default();
+    tokenizers.register(ANALYZER, analyzer());
+    let directory = MmapDirectory::open(dir).map_err(|e| Error::Index(e.to_string()))?;
+    // The whole corpus goes into one segment written by this thread: tantivy's threaded
+    // writer would start indexing and merge threads and pay their hand-offs, which cost more
+    // than indexing a corpus of this size.
+    let mut writer = Index::builder()
+        .schema(schema)
+        .tokenizers(tokenizers)
+        .single_segment_index_writer(directory, WRITER_MEMORY_BUDGET)
         .map_err(tantivy_error)?;
     progress(BuildEvent::Started {
         passages: corpus.passages.len(),
@@ -356,8 +366,7 @@ fn write_generation(
         progress(BuildEvent::Added { done: order + 1 });
     }
     progress(BuildEvent::Committing);
-    writer.commit().map_err(tantivy_error)?;
-    writer.wait_merging_threads().map_err(tantivy_error)?;
+    let index = writer.finalize().map_err(tantivy_error)?;
     let segments = index.searchable_segment_ids().map_err(tantivy_error)?.len();
     let meta = IndexMeta::from_corpus(corpus);
     let meta_path = dir.join(META_FILE);

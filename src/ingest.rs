@@ -114,18 +114,85 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    use crate::clean::Rules;
+    use crate::segment;
 
     #[test]
-    fn fingerprint_changes_with_any_corpus_or_lexicon_byte() {
-        let d = tempfile::tempdir().unwrap();
-        std::fs::write(d.path().join("a.txt"), "x").unwrap();
-        let a = fingerprint(d.path()).unwrap();
-        std::fs::write(d.path().join("lexicon.toml"), "").unwrap();
-        let b = fingerprint(d.path()).unwrap();
-        std::fs::write(d.path().join("notes.md"), "ignored").unwrap();
-        let c = fingerprint(d.path()).unwrap();
-        assert_ne!(a, b);
-        assert_eq!(b, c);
-        assert!(fingerprint(&d.path().join("nope")).is_err());
+    fn fingerprint_is_stable_and_sees_every_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("a.txt"), "Kathy remembers.").unwrap();
+        let first = fingerprint(d).unwrap();
+        assert_eq!(first, fingerprint(d).unwrap());
+        assert_eq!(first.len(), 16);
+        let mut seen = vec![first];
+        for (file, body) in [
+            ("a.txt", "Kathy remembers!"),
+            ("b.txt", "Tommy draws."),
+            ("lexicon.toml", ""),
+            ("cleaning.toml", ""),
+            ("sources.toml", ""),
+        ] {
+            std::fs::write(d.join(file), body).unwrap();
+            let f = fingerprint(d).unwrap();
+            assert!(!seen.contains(&f), "{file} changes the fingerprint");
+            seen.push(f);
+        }
+        std::fs::write(d.join("notes.md"), "not a summary").unwrap();
+        assert_eq!(seen.last().unwrap(), &fingerprint(d).unwrap());
+        assert!(matches!(
+            fingerprint(&d.join("missing")),
+            Err(Error::NoCorpus(_))
+        ));
+    }
+
+    #[test]
+    fn ingest_counts_bytes_and_fingerprints() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "Kathy and Ruth talk at length.").unwrap();
+        std::fs::write(dir.path().join("b.txt"), [0u8, 1]).unwrap();
+        let c = ingest(dir.path()).unwrap();
+        assert_eq!(c.bytes, 30);
+        assert_eq!(c.fingerprint, fingerprint(dir.path()).unwrap());
+        assert_eq!(c.passages.len(), 1);
+        assert_eq!(c.passages[0].id, "a:0");
+        assert_eq!(c.warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_huge_single_line_is_processed_in_bounded_pieces() {
+        let dir = tempfile::tempdir().unwrap();
+        let sentence = "Kathy drives\u{a0}across the flat country to see Tommy once more. ";
+        let text = sentence.repeat(15_000);
+        std::fs::write(dir.path().join("big.txt"), &text).unwrap();
+        let c = ingest(dir.path()).unwrap();
+        assert!(c.passages.len() > 1000);
+        let mut end = 0;
+        for p in &c.passages {
+            assert!(p.text.split_whitespace().count() <= 200);
+            assert!(p.source_range[0] >= end, "passages in file order");
+            end = p.source_range[1];
+        }
+        assert_eq!(end, text.trim_end().len());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn any_text_segments_without_panic_and_maps_back(
+            text in "(\\PC|\n|  |〞|\u{a0}|1\\. |• |## |\\?|:){0,400}"
+        ) {
+            let rules = Rules::parse(crate::clean::DEFAULT_RULES).unwrap();
+            let lines = crate::clean::clean(&text, 0, &rules);
+            for s in segment::segment(&lines, &rules.layout) {
+                let [a, b] = s.text.source_range();
+                prop_assert!(a <= b && b <= text.len());
+                prop_assert!(text.is_char_boundary(a) && text.is_char_boundary(b));
+                prop_assert!(s.text.text.split_whitespace().count() <= 200);
+            }
+        }
     }
 }

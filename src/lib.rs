@@ -6,6 +6,7 @@
 //! the binary dispatches to. Only `index`, `search` and `excerpt` name tantivy types.
 //! [`eval`] stands beside the pipeline: it scores search results against judged questions.
 
+pub mod bench;
 pub mod clean;
 pub mod commands;
 pub mod corpus;

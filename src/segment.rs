@@ -46,6 +46,8 @@ enum Elem {
         text: Mapped,
         in_comments: bool,
     },
+    /// The end of the innermost layout heading's reach.
+    Break,
 }
 
 fn list_marker() -> &'static Regex {
@@ -118,16 +120,30 @@ fn heading_kind(text: &str, layout: &Layout) -> Option<bool> {
     Some(false)
 }
 
-fn blocks(lines: &[Line]) -> Vec<&[Line]> {
-    lines
-        .split(|l| l.text.text.is_empty())
-        .filter(|b| !b.is_empty())
-        .collect()
+/// Runs of non-blank lines, each with the number of blank lines before it.
+fn blocks(lines: &[Line]) -> Vec<(usize, &[Line])> {
+    let mut out = Vec::new();
+    let mut blanks = 0;
+    for b in lines.split(|l| l.text.text.is_empty()) {
+        if b.is_empty() {
+            blanks += 1;
+        } else {
+            out.push((blanks + 1, b));
+            blanks = 0;
+        }
+    }
+    out
 }
 
 fn elements(lines: &[Line], layout: &Layout) -> Vec<Elem> {
     let mut out: Vec<Elem> = Vec::new();
-    for block in blocks(lines) {
+    for (blanks, block) in blocks(lines) {
+        // A numbered list starting again at 1 after a wide gap is a new, unheaded list: it
+        // does not belong to the heading above the previous list.
+        let restarts = block[0].text.text.starts_with("1.") || block[0].text.text.starts_with("1)");
+        if blanks >= 3 && restarts && matches!(out.last(), Some(Elem::Item { .. })) {
+            out.push(Elem::Break);
+        }
         for (i, line) in block.iter().enumerate() {
             let text = &line.text.text;
             if let Some(m) = markdown_heading().captures(text) {
@@ -293,6 +309,15 @@ pub fn segment(lines: &[Line], layout: &Layout) -> Vec<Segment> {
                     in_comments: *in_comments,
                     list_item: *continues_item,
                 });
+            }
+            Elem::Break => {
+                list_heads.clear();
+                if stack
+                    .last()
+                    .is_some_and(|o| o.level.is_none() && !o.container)
+                {
+                    stack.pop();
+                }
             }
             Elem::Item {
                 indent,
@@ -517,6 +542,36 @@ mod tests {
                 got.iter().map(|(s, t)| (s.clone(), t.as_str())).collect();
             assert_eq!(got, want, "{text}");
         }
+    }
+
+    #[test]
+    fn a_list_restarting_after_a_wide_gap_leaves_the_heading() {
+        let text = "Cast\n\n  1. Kathy: The narrator of it all.\n\n\n\n  1. Hailsham: A school in a hollow.\n\n  2. Cottages: Old farm buildings.";
+        let got = run(text);
+        assert_eq!(got[0].0, sec(&["Cast", "Kathy"]));
+        assert_eq!(got[1].0, sec(&["Hailsham"]));
+        assert_eq!(got[2].0, sec(&["Cottages"]));
+        let near =
+            "Cast\n\n  1. Kathy: The narrator of it all.\n\n  1. Ruth: Her friend from school.";
+        assert_eq!(run(near)[1].0, sec(&["Cast", "Ruth"]));
+    }
+
+    #[test]
+    fn windows_line_endings_are_handled() {
+        let text = "Plot Summary\r\n\r\nKathy grows up at Hailsham\r\nwith her two friends.\r\n";
+        let rules = Rules::parse(DEFAULT_RULES).unwrap();
+        let segs = segment(&clean(text, 0, &rules), &rules.layout);
+        assert_eq!(segs.len(), 1);
+        assert_eq!(segs[0].section, sec(&["Plot Summary"]));
+        assert_eq!(
+            segs[0].text.text,
+            "Kathy grows up at Hailsham with her two friends."
+        );
+        let [a, b] = segs[0].text.source_range();
+        assert_eq!(
+            &text[a..b],
+            "Kathy grows up at Hailsham\r\nwith her two friends."
+        );
     }
 
     #[test]

@@ -62,7 +62,8 @@ impl Matcher {
         let alts: Vec<String> = keys
             .iter()
             .map(|k| {
-                let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+                // ASCII boundaries (the matcher runs without Unicode tables, which is what keeps it fast).
+                let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
                 let pre = if word(k.chars().next()) { r"\b" } else { "" };
                 let post = if word(k.chars().last()) { r"\b" } else { "" };
                 format!("{pre}{}{post}", regex::escape(k))
@@ -72,8 +73,10 @@ impl Matcher {
             None
         } else {
             Some(
+                // Case is ignored by lower-casing both sides, not by `(?i)`: Unicode case
+                // folding makes the alternation many times slower to build and to run.
                 RegexBuilder::new(&alts.join("|"))
-                    .case_insensitive(ignore_case)
+                    .unicode(false)
                     .size_limit(1 << 24)
                     .build()
                     .map_err(|e| format!("lexicon words do not form a valid pattern: {e}"))?,
@@ -87,19 +90,26 @@ impl Matcher {
     }
 
     /// Every match in `text`: (byte start, matched text, indices it names).
-    fn find<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, &'t str, &'t [usize])> {
-        self.re.iter().flat_map(move |re| {
-            re.find_iter(text).filter_map(move |m| {
-                let key = if self.ignore_case {
-                    m.as_str().to_lowercase()
-                } else {
-                    m.as_str().to_string()
-                };
+    /// Every match in `text`: (byte start, matched spelling, indices it names). For a matcher
+    /// that ignores case, offsets and spellings refer to the lower-cased text.
+    fn find(&self, text: &str) -> Vec<(usize, String, &[usize])> {
+        let Some(re) = &self.re else {
+            return Vec::new();
+        };
+        let lowered;
+        let hay = if self.ignore_case {
+            lowered = text.to_lowercase();
+            lowered.as_str()
+        } else {
+            text
+        };
+        re.find_iter(hay)
+            .filter_map(|m| {
                 self.map
-                    .get(&key)
-                    .map(|v| (m.start(), m.as_str(), v.as_slice()))
+                    .get(m.as_str())
+                    .map(|v| (m.start(), m.as_str().to_string(), v.as_slice()))
             })
-        })
+            .collect()
     }
 }
 
@@ -142,7 +152,7 @@ pub fn parse_pages(list: &str) -> Vec<u32> {
                     if b < a {
                         // Abbreviated end: 158-9 → 159.
                         let width = 10u32.pow(digits as u32);
-                        b = a - a % width + b;
+                        b += a - a % width;
                         if b < a {
                             b += width;
                         }
@@ -184,11 +194,13 @@ struct Acc {
 }
 
 impl Acc {
+    /// Records one reason per tag and route: a name both mentioned and in the heading keeps
+    /// both reasons, a theme cued by five words keeps the first.
     fn add(&mut self, field: TagField, value: &str, via: Via, evidence: &str) {
         if !self
             .provenance
             .iter()
-            .any(|o| o.field == field && o.value == value)
+            .any(|o| o.field == field && o.value == value && o.via == via)
         {
             self.provenance.push(TagOrigin {
                 field,
@@ -232,14 +244,20 @@ impl Tagger {
             }),
             false,
         )?;
-        let subjects = Matcher::new(
-            chars.iter().enumerate().flat_map(|(i, c)| {
-                std::iter::once((c.name.as_str(), i))
-                    .chain(c.aliases.iter().map(move |a| (a.as_str(), i)))
-                    .chain(c.subject_only.iter().map(move |a| (a.as_str(), i)))
-            }),
-            false,
-        )?;
+        // Compiling an alternation is the costliest step of an ingest: share it when no
+        // character has heading-only spellings.
+        let subjects = if chars.iter().all(|c| c.subject_only.is_empty()) {
+            mentions.clone()
+        } else {
+            Matcher::new(
+                chars.iter().enumerate().flat_map(|(i, c)| {
+                    std::iter::once((c.name.as_str(), i))
+                        .chain(c.aliases.iter().map(move |a| (a.as_str(), i)))
+                        .chain(c.subject_only.iter().map(move |a| (a.as_str(), i)))
+                }),
+                false,
+            )?
+        };
         let themes = &lexicon.themes;
         let cues = Matcher::new(
             themes
@@ -278,15 +296,15 @@ impl Tagger {
 
     /// Characters a heading is about: it must begin with a name ("Ruth C. - …",
     /// "Miss Lucy and the Authority Figures", "Kathy, Ruth, and Tommy's timeline").
-    fn heading_subjects<'h>(&'h self, heading: &'h str) -> Vec<(usize, &'h str)> {
+    fn heading_subjects(&self, heading: &str) -> Vec<usize> {
         let part = subject_part(heading);
-        let found: Vec<(usize, &str, &[usize])> = self.subjects.find(part).collect();
+        let found = self.subjects.find(part);
         if found.first().is_none_or(|f| f.0 != 0) {
             return Vec::new();
         }
         found
             .into_iter()
-            .flat_map(|(_, m, ids)| ids.iter().map(move |&i| (i, m)))
+            .flat_map(|(_, _, ids)| ids.iter().copied())
             .collect()
     }
 
@@ -303,12 +321,12 @@ impl Tagger {
                     TagField::Character,
                     &self.character_names[i],
                     Via::Mention,
-                    m,
+                    &m,
                 );
             }
         }
         for h in &seg.section {
-            for (i, _) in self.heading_subjects(h) {
+            for i in self.heading_subjects(h) {
                 acc.add(
                     TagField::Character,
                     &self.character_names[i],
@@ -324,7 +342,7 @@ impl Tagger {
         }
         for (_, m, ids) in self.cues.find(text) {
             for &i in ids {
-                acc.add(TagField::Theme, &self.theme_names[i], Via::Cue, m);
+                acc.add(TagField::Theme, &self.theme_names[i], Via::Cue, &m);
             }
         }
 
@@ -382,6 +400,7 @@ impl Tagger {
             if let Some(i) = self
                 .kind_headings
                 .find(h)
+                .into_iter()
                 .flat_map(|(_, _, ids)| ids.iter().copied())
                 .min()
             {
@@ -390,7 +409,7 @@ impl Tagger {
             if !self.heading_subjects(h).is_empty() {
                 return (Kind::Character, Via::SectionSubject, h.clone());
             }
-            if self.theme_headings.find(h).next().is_some() {
+            if !self.theme_headings.find(h).is_empty() {
                 return (Kind::Analysis, Via::Heading, h.clone());
             }
         }
@@ -483,6 +502,22 @@ mod tests {
             let t = tagger().tag(&seg(&section, text), Kind::Other);
             assert_eq!(t.characters, want, "{section:?} {text}");
         }
+    }
+
+    #[test]
+    fn subject_only_spellings_count_in_headings_not_prose() {
+        let lex = Lexicon::parse(
+            "[[character]]\nname = \"Kathy\"\naliases = [\"Kathy\"]\nsubject_only = [\"The Narrator\"]\n",
+        )
+        .unwrap();
+        let t = Tagger::new(&lex, &Rules::parse(DEFAULT_RULES).unwrap()).unwrap();
+        let prose = t.tag(&seg(&[], "The Narrator speaks."), Kind::Other);
+        assert!(prose.characters.is_empty());
+        let head = t.tag(
+            &seg(&["The Narrator - Who She Is"], "She speaks."),
+            Kind::Other,
+        );
+        assert_eq!(head.characters, ["Kathy"]);
     }
 
     #[test]
@@ -584,6 +619,18 @@ mod tests {
                 .any(|o| o.field == f && o.value == v && o.via == via)
         };
         assert!(has(TagField::Character, "Ruth", Via::SectionSubject));
+        let t2 = tagger().tag(
+            &seg(&["Ruth C. - The Manipulator"], "Ruth lies."),
+            Kind::Other,
+        );
+        let ruth: Vec<Via> = t2
+            .provenance
+            .iter()
+            .filter(|o| o.value == "Ruth")
+            .map(|o| o.via)
+            .collect();
+        assert_eq!(ruth, [Via::Mention, Via::SectionSubject]);
+        assert_eq!(t2.characters, ["Ruth"]);
         assert!(has(TagField::Character, "Rodney", Via::Mention));
         assert!(has(TagField::Theme, "memory", Via::Cue));
         assert!(has(TagField::Theme, "manipulation", Via::Heading));

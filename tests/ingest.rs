@@ -350,6 +350,15 @@ fn missing_corpus_and_bad_rules_are_errors() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("does not exist"));
+    std::fs::write(dir.path().join("bad.txt"), b"\xff\xfe").unwrap();
+    Command::cargo_bin("nlmg-search")
+        .unwrap()
+        .args(["passages", "--corpus"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("bad.txt"))
+        .stderr(predicates::str::contains("no readable summaries"));
     std::fs::write(dir.path().join("a.txt"), "Some text about Kathy.").unwrap();
     std::fs::write(
         dir.path().join("cleaning.toml"),

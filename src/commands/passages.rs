@@ -18,6 +18,9 @@ pub fn run(paths: &Paths, config: &PassagesConfig, out: &mut dyn Write) -> Resul
     for w in &corpus.warnings {
         output::warn(w);
     }
+    if corpus.sources.is_empty() {
+        return Err(Error::EmptyCorpus(paths.corpus.clone()));
+    }
     for wanted in &config.sources {
         if !corpus
             .sources

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::error::{Error, Result};
-use crate::model::Passage;
+use crate::model::{Passage, TagField, Via};
 
 fn io(e: std::io::Error) -> Error {
     Error::io("<stdout>", e)
@@ -34,5 +34,101 @@ pub fn write_text(out: &mut dyn Write, p: &Passage) -> Result<()> {
         let pages: Vec<String> = p.pages.iter().map(u32::to_string).collect();
         writeln!(out, "   pages: {}", pages.join(", ")).map_err(io)?;
     }
+    // Tags a reader cannot see in the text itself: say where they came from.
+    let hidden: Vec<String> = p
+        .provenance
+        .iter()
+        .filter(|o| o.field != TagField::Kind && o.field != TagField::Page)
+        .filter(|o| matches!(o.via, Via::SectionSubject | Via::Heading))
+        .map(|o| format!("{} ← {:?}", o.value, o.evidence))
+        .collect();
+    if !hidden.is_empty() {
+        writeln!(out, "   from headings: {}", hidden.join("; ")).map_err(io)?;
+    }
+    writeln!(
+        out,
+        "   bytes: {}..{}",
+        p.source_range[0], p.source_range[1]
+    )
+    .map_err(io)?;
     writeln!(out, "{}\n", p.text).map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Kind, TagOrigin};
+
+    fn passage() -> Passage {
+        Passage {
+            id: "guide:3".into(),
+            source: "guide".into(),
+            seq: 3,
+            section: vec![
+                "Character Analysis".into(),
+                "Ruth C. - The Manipulator".into(),
+            ],
+            kind: Kind::Character,
+            part: Some(2),
+            characters: vec!["Ruth".into()],
+            themes: vec!["manipulation".into()],
+            pages: vec![58, 59],
+            text: "She lies (pp. 58-59).".into(),
+            source_range: [10, 31],
+            prev: Some("guide:2".into()),
+            next: None,
+            provenance: vec![TagOrigin {
+                field: TagField::Character,
+                value: "Ruth".into(),
+                via: Via::SectionSubject,
+                evidence: "Ruth C. - The Manipulator".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn readable_view_lists_every_tag() {
+        let mut buf = Vec::new();
+        write_text(&mut buf, &passage()).unwrap();
+        let s = String::from_utf8(buf).unwrap();
+        for want in [
+            "── guide:3 [character]",
+            "section: Character Analysis › Ruth C. - The Manipulator",
+            "part: 2",
+            "characters: Ruth",
+            "themes: manipulation",
+            "pages: 58, 59",
+            "from headings: Ruth ← \"Ruth C. - The Manipulator\"",
+            "bytes: 10..31",
+            "She lies (pp. 58-59).",
+        ] {
+            assert!(s.contains(want), "{want:?} in {s}");
+        }
+    }
+
+    #[test]
+    fn json_line_round_trips_with_design_field_names() {
+        let mut buf = Vec::new();
+        write_json(&mut buf, &passage()).unwrap();
+        let s = String::from_utf8(buf).unwrap();
+        assert_eq!(s.lines().count(), 1);
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        for f in [
+            "id",
+            "source",
+            "section",
+            "kind",
+            "part",
+            "characters",
+            "themes",
+            "pages",
+            "text",
+            "provenance",
+        ] {
+            assert!(v.get(f).is_some(), "{f}");
+        }
+        assert_eq!(v["provenance"][0]["via"], "section_subject");
+        let back: Passage = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, passage());
+    }
 }
