@@ -109,9 +109,10 @@ pub fn check_bytes(bytes: &[u8]) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// Longest line accepted. Summaries are prose with line breaks; a file that is one enormous line
-/// (a minified page, a dump) is not one, and the later stages slow down badly on such lines.
-pub const MAX_LINE_BYTES: usize = 256 * 1024;
+/// Longest line accepted. Summaries are prose with line breaks, a few hundred kilobytes in all;
+/// a file that is one line of many megabytes (a minified page, a dump) is not a summary. A long
+/// single line below this is read, in bounded pieces.
+pub const MAX_LINE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Why a file's lines cannot be a summary, if they cannot.
 pub fn check_lines(bytes: &[u8]) -> std::result::Result<(), String> {
