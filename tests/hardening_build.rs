@@ -128,7 +128,7 @@ fn rebuild_while_searching(duration: Duration) {
         let builds = Arc::clone(&builds);
         let stop = Arc::clone(&stop);
         thread::spawn(move || {
-            while Instant::now() < deadline && !stop.load(Ordering::Relaxed) {
+            while !stop.load(Ordering::Relaxed) {
                 let out = s.f.run(&["index", "--force"]);
                 assert_ok(&out, "index --force while others search");
                 builds.fetch_add(1, Ordering::Relaxed);
@@ -137,7 +137,11 @@ fn rebuild_while_searching(duration: Duration) {
     };
     let mut searches = 0;
     let mut failure = None;
-    while Instant::now() < deadline {
+    // At least the given time and at least two complete rebuilds (a debug build is slow),
+    // within a hard cap.
+    let cap = deadline + duration * 10;
+    while (Instant::now() < deadline || builds.load(Ordering::Relaxed) < 2) && Instant::now() < cap
+    {
         let what = format!(
             "search #{searches} during rebuild #{}",
             builds.load(Ordering::Relaxed)
