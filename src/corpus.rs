@@ -109,6 +109,22 @@ pub fn check_bytes(bytes: &[u8]) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// Longest line accepted. Summaries are prose with line breaks, a few hundred kilobytes in all;
+/// a file that is one line of many megabytes (a minified page, a dump) is not a summary. A long
+/// single line below this is read, in bounded pieces.
+pub const MAX_LINE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Why a file's lines cannot be a summary, if they cannot.
+pub fn check_lines(bytes: &[u8]) -> std::result::Result<(), String> {
+    match bytes.split(|&b| b == b'\n').map(<[u8]>::len).max() {
+        Some(longest) if longest > MAX_LINE_BYTES => Err(format!(
+            "has a line of {longest} bytes, more than the {MAX_LINE_BYTES} byte limit; \
+             is it a summary with line breaks?"
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Reads every summary in `dir`: sources in file-name order, plus one warning per skipped file.
 pub fn read_sources(dir: &Path) -> Result<(Vec<RawSource>, Vec<Warning>)> {
     let (files, mut warnings) = list_files(dir)?;
@@ -152,7 +168,7 @@ pub fn read_sources(dir: &Path) -> Result<(Vec<RawSource>, Vec<Warning>)> {
                 continue;
             }
         };
-        if let Err(reason) = check_bytes(&bytes) {
+        if let Err(reason) = check_bytes(&bytes).and_then(|()| check_lines(&bytes)) {
             skip(reason);
             continue;
         }
@@ -193,6 +209,16 @@ pub fn read_sources(dir: &Path) -> Result<(Vec<RawSource>, Vec<Warning>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_enormous_line_is_refused_and_long_paragraphs_are_not() {
+        let long_paragraph = "word ".repeat(10_000) + "\n" + &"word ".repeat(10_000);
+        assert!(check_lines(long_paragraph.as_bytes()).is_ok());
+        let one_line = "x".repeat(MAX_LINE_BYTES + 1);
+        let err = check_lines(one_line.as_bytes()).unwrap_err();
+        assert!(err.contains("line of"), "{err}");
+        assert!(check_lines(b"").is_ok());
+    }
 
     #[test]
     fn bad_bytes_are_named() {

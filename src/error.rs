@@ -23,15 +23,47 @@ pub enum Error {
     Index(String),
     #[error("{0}")]
     Query(String),
+    /// The index exists but cannot be used as it is (missing or garbled files, a checksum that
+    /// does not match, a schema this version cannot read). Generated data: rebuilding repairs it.
+    #[error(
+        "the index in {} is damaged: {reason}. Rebuild it with `nlmg-search index --force`, \
+         or search with --rebuild-if-damaged",
+        .dir.display()
+    )]
+    Damaged { dir: PathBuf, reason: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// An index that needs rebuilding; `reason` is a short clause without a final period.
+    pub fn damaged(dir: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
+        Error::Damaged {
+            dir: dir.into(),
+            reason: reason.into(),
+        }
+    }
+
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_damaged_index_message_is_one_paragraph_naming_both_repairs() {
+        let m = Error::damaged("/x/index", "meta.json is not valid JSON").to_string();
+        assert_eq!(
+            m,
+            "the index in /x/index is damaged: meta.json is not valid JSON. Rebuild it with \
+             `nlmg-search index --force`, or search with --rebuild-if-damaged"
+        );
+        assert!(!m.contains('\n'));
     }
 }

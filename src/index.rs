@@ -287,22 +287,17 @@ pub fn build(
     progress: &mut dyn FnMut(BuildEvent),
 ) -> Result<BuildReport> {
     let started = Instant::now();
-    fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    fs::create_dir_all(index_dir).map_err(|e| explain_write(index_dir, Error::io(index_dir, e)))?;
     let lock_path = index_dir.join(LOCK_FILE);
     let lock = File::options()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&lock_path)
-        .map_err(|e| Error::io(&lock_path, e))?;
+        .map_err(|e| explain_write(index_dir, Error::io(&lock_path, e)))?;
     match lock.try_lock() {
         Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => {
-            return Err(Error::Index(format!(
-                "another build of the index in {} is running; try again when it has finished",
-                index_dir.display()
-            )))
-        }
+        Err(fs::TryLockError::WouldBlock) => return Err(build_busy(index_dir)),
         Err(fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
     }
     remove_leftovers(index_dir);
@@ -320,7 +315,7 @@ pub fn build(
         Ok(r) => r,
         Err(e) => {
             let _ = fs::remove_dir_all(&tmp);
-            return Err(e);
+            return Err(explain_write(index_dir, e));
         }
     };
     remove_old_generations(index_dir, generation);
@@ -334,6 +329,14 @@ pub fn build(
         index_bytes: dir_size(&target),
         segments,
     })
+}
+
+/// The refusal a build meets while another holds the lock.
+pub fn build_busy(index_dir: &Path) -> Error {
+    Error::Index(format!(
+        "another build of the index in {} is running; try again when it has finished",
+        index_dir.display()
+    ))
 }
 
 /// True while another process holds the build lock of `index_dir`.
@@ -476,6 +479,95 @@ fn document(f: &Fields, p: &Passage, order: u64, dup: u64) -> Result<TantivyDocu
 
 pub(crate) fn tantivy_error(e: tantivy::TantivyError) -> Error {
     Error::Index(format!("index error: {e}"))
+}
+
+/// Longest reason quoted from tantivy in a message: its corruption reports can embed whole files.
+const MAX_REASON: usize = 160;
+
+/// Words for a tantivy error met while opening the generation in `dir` for reading: damage (a
+/// rebuild repairs it) or a directory we may not write (a rebuild cannot).
+pub(crate) fn open_error(dir: &Path, e: tantivy::TantivyError) -> Error {
+    use tantivy::directory::error::{LockError, OpenDirectoryError, OpenReadError};
+    use tantivy::TantivyError as T;
+    let reason = match &e {
+        T::LockFailure(LockError::IoError(io), _) => return not_writable(dir, io),
+        T::OpenReadError(OpenReadError::FileDoesNotExist(p)) => {
+            format!("the file {} is missing", p.display())
+        }
+        T::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            format!("cannot read {}: {io_error}", filepath.display())
+        }
+        T::OpenReadError(OpenReadError::IncompatibleIndex(_)) | T::IncompatibleIndex(_) => {
+            "it was written by an incompatible version of the index library".into()
+        }
+        T::OpenDirectoryError(OpenDirectoryError::DoesNotExist(_)) => {
+            "its directory has disappeared".into()
+        }
+        T::SchemaError(_) | T::FieldNotFound(_) => {
+            "its schema does not match this version of nlmg-search".into()
+        }
+        // "Data corruption (in file `x`): what. Content: <the whole file>" — keep the first part.
+        T::DataCorruption(c) => format!("{c:?}"),
+        other => other.to_string(),
+    };
+    Error::damaged(dir, shorten(&reason))
+}
+
+fn shorten(reason: &str) -> String {
+    let reason = reason.split(" Content:").next().unwrap_or(reason);
+    let reason = reason.trim().trim_end_matches('.');
+    if reason.len() <= MAX_REASON {
+        return reason.to_string();
+    }
+    let mut end = MAX_REASON;
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &reason[..end])
+}
+
+/// The directory `dir` cannot be written, which opening or building an index needs.
+pub(crate) fn not_writable(dir: &Path, e: &std::io::Error) -> Error {
+    Error::Index(format!(
+        "cannot use the index in {}: the directory is not writable ({e}); opening or building an \
+         index creates lock files there. Make it writable (`chmod -R u+w {}`) or point --index at \
+         a writable directory",
+        dir.display(),
+        dir.display()
+    ))
+}
+
+/// A build that failed for want of permission to write says so, instead of "cannot read".
+fn explain_write(index_dir: &Path, e: Error) -> Error {
+    match &e {
+        Error::Io { source, .. }
+            if source.kind() == std::io::ErrorKind::PermissionDenied
+                || source.kind() == std::io::ErrorKind::ReadOnlyFilesystem
+                // EPERM: what an immutable directory answers, even to root.
+                || source.raw_os_error() == Some(1) =>
+        {
+            not_writable(index_dir, source)
+        }
+        _ => e,
+    }
+}
+
+/// Checks every file of the generation against the checksum tantivy wrote in its footer, so a
+/// flipped byte is reported as damage instead of being read as data (or panicking a decoder).
+/// Costs one sequential read of the index: about a millisecond per few MB.
+pub(crate) fn verify_checksums(index: &Index, dir: &Path) -> Result<()> {
+    let damaged = index.validate_checksum().map_err(|e| open_error(dir, e))?;
+    if let Some(first) = damaged.iter().min() {
+        let more = match damaged.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        return Err(Error::damaged(
+            dir,
+            format!("the file {} fails its checksum{more}", first.display()),
+        ));
+    }
+    Ok(())
 }
 
 /// The directory of the live generation, if `current` names one.

@@ -5,6 +5,8 @@
 //! everything-matches query); tantivy's query parser is used only when the user writes operators
 //! (quotes, AND/OR/NOT, a leading `-` or `+`, parentheses), after bounding and repairing the text.
 
+mod guard;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -406,27 +408,31 @@ impl Engine {
                 index_dir.display()
             ))
         })?;
-        let meta = index::read_meta(index_dir)?;
+        let meta = index::read_meta(index_dir).map_err(|e| match e {
+            Error::Io { .. } | Error::Index(_) => Error::damaged(&dir, e.to_string()),
+            e => e,
+        })?;
         if meta.schema_version != index::SCHEMA_VERSION {
             return Err(Error::Index(format!(
                 "the index in {} was built by another version; run `nlmg-search index --force`",
                 index_dir.display()
             )));
         }
-        let index = Index::open_in_dir(&dir).map_err(|e| {
-            Error::Index(format!(
-                "the index in {} is damaged ({e}); run `nlmg-search index --force`",
-                dir.display()
-            ))
-        })?;
+        let index = Index::open_in_dir(&dir).map_err(|e| index::open_error(&dir, e))?;
         index::register(&index);
-        let fields = index::fields(&index.schema())?;
+        index::verify_checksums(&index, &dir)?;
+        let fields = index::fields(&index.schema()).map_err(|_| {
+            Error::damaged(
+                &dir,
+                "its schema does not match this version of nlmg-search",
+            )
+        })?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .num_warming_threads(0)
             .try_into()
-            .map_err(index::tantivy_error)?;
+            .map_err(|e| index::open_error(&dir, e))?;
         let lexicon = Lexicon::load(corpus_dir)?;
         let mut analyzer = index::analyzer();
         let glossary = Glossary::new(&lexicon, &mut analyzer);
@@ -932,6 +938,7 @@ impl Engine {
             parser.set_field_boost(self.fields.section, HEADING_BOOST);
         }
         let (query, errors) = parser.parse_query_lenient(&repaired);
+        let query = guard::guard_exclusions(query);
         if !errors.is_empty() {
             notes.push(format!(
                 "parts of the query could not be read as written and were ignored: {}",

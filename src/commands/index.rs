@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::index::{self, BuildReport, IndexStatus};
 use crate::ingest;
 use crate::output::{self, progress::BuildProgress};
+use crate::search::Engine;
 
 pub fn run(paths: &Paths, force: bool, out: &mut dyn Write) -> Result<Outcome> {
     let status = index::status(&paths.index, &paths.corpus);
@@ -31,27 +32,25 @@ pub fn run(paths: &Paths, force: bool, out: &mut dyn Write) -> Result<Outcome> {
 /// rebuilds it when stale or from another version (saying so on stderr). A damaged index is an
 /// error unless `rebuild_if_damaged`.
 pub fn ensure(paths: &Paths, rebuild_if_damaged: bool) -> Result<()> {
-    let mut status = index::status(&paths.index, &paths.corpus);
+    let mut status = settled_status(paths);
     if status != IndexStatus::Fresh && index::build_running(&paths.index) {
         output::note("another process is building the index; waiting for it to finish");
         index::wait_for_build(&paths.index);
-        status = index::status(&paths.index, &paths.corpus);
+        status = settled_status(paths);
     }
     let reason = match status {
         IndexStatus::Fresh => return Ok(()),
         IndexStatus::Missing => format!("no index in {} yet; building it", paths.index.display()),
-        IndexStatus::Stale => "the corpus has changed since the index was built; rebuilding it".into(),
+        IndexStatus::Stale => {
+            "the corpus has changed since the index was built; rebuilding it".into()
+        }
         IndexStatus::OldSchema => {
             "the index was built by another version of nlmg-search; rebuilding it".into()
         }
         IndexStatus::Damaged(why) if rebuild_if_damaged => {
             format!("the index is damaged ({why}); rebuilding it")
         }
-        IndexStatus::Damaged(why) => {
-            return Err(Error::Index(format!(
-                "the index is damaged: {why}. Run `nlmg-search index --force`, or search with --rebuild-if-damaged"
-            )))
-        }
+        IndexStatus::Damaged(why) => return Err(Error::damaged(&paths.index, why)),
     };
     output::note(&reason);
     let report = rebuild(paths)?;
@@ -59,8 +58,42 @@ pub fn ensure(paths: &Paths, rebuild_if_damaged: bool) -> Result<()> {
     Ok(())
 }
 
+/// `index::status`, looked at again when a build swapped generations meanwhile: the old
+/// generation is removed right after the swap, and half-seen it would look damaged.
+fn settled_status(paths: &Paths) -> IndexStatus {
+    for _ in 0..3 {
+        let before = index::current_dir(&paths.index);
+        let status = index::status(&paths.index, &paths.corpus);
+        if !matches!(status, IndexStatus::Damaged(_)) || index::current_dir(&paths.index) == before
+        {
+            return status;
+        }
+    }
+    index::status(&paths.index, &paths.corpus)
+}
+
+/// Opens the index for searching. Some damage shows only on opening (tantivy's own files,
+/// checksums); with `rebuild_if_damaged` that is repaired by one rebuild, as `ensure` does for
+/// what `status` sees.
+pub fn open_engine(paths: &Paths, rebuild_if_damaged: bool) -> Result<Engine> {
+    match Engine::open(&paths.index, &paths.corpus) {
+        Err(Error::Damaged { reason, .. }) if rebuild_if_damaged => {
+            output::note(&format!("the index is damaged ({reason}); rebuilding it"));
+            let report = rebuild(paths)?;
+            output::note(&summary(paths, &report));
+            Engine::open(&paths.index, &paths.corpus)
+        }
+        r => r,
+    }
+}
+
 /// Reads the corpus and builds a new index generation, with a progress bar on a terminal.
 fn rebuild(paths: &Paths) -> Result<BuildReport> {
+    // Refuse before reading the corpus, not after: the build lock itself is taken in
+    // `index::build`, and this only spares a doomed second build its ingest.
+    if index::build_running(&paths.index) {
+        return Err(index::build_busy(&paths.index));
+    }
     let corpus = ingest::ingest(&paths.corpus)?;
     for w in &corpus.warnings {
         output::warn(w);

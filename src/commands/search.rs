@@ -5,7 +5,7 @@ use std::io::Write;
 use super::{ColorMode, Outcome, Paths};
 use crate::error::{Error, Result};
 use crate::output;
-use crate::search::{Engine, Filters, Ranking, Request};
+use crate::search::{Filters, Ranking, Request};
 
 /// Most sentences of context accepted by `-C`.
 const MAX_CONTEXT: usize = 20;
@@ -69,7 +69,7 @@ impl SearchOptions {
 pub fn run(paths: &Paths, options: SearchOptions, out: &mut dyn Write) -> Result<Outcome> {
     let request = options.request()?;
     super::index::ensure(paths, options.rebuild_if_damaged)?;
-    let engine = Engine::open(&paths.index, &paths.corpus)?;
+    let engine = super::index::open_engine(paths, options.rebuild_if_damaged)?;
     let response = engine.search(&request)?;
     for n in &response.notes {
         output::note(n);
