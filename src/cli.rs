@@ -10,25 +10,28 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use nlmg_search::commands::{self, Outcome};
 use nlmg_search::Result;
 
+const AFTER_HELP: &str = "\
+Examples:
+  nlmg-search deferral                          words; \"deferrals\" matches too
+  nlmg-search why did Madame cry                a plain question, no quotes needed
+  nlmg-search '\"told and not told\"'             an exact phrase
+  nlmg-search 'Norfolk -possible'               exclude a word; AND, OR, NOT, ( ) work too
+  nlmg-search --theme memory tape               only passages on the theme of memory
+  nlmg-search --character ruth --part 2         no query: every match, in reading order
+  nlmg-search deferral --json | jq .excerpt     JSON Lines for other tools
+  nlmg-search list themes                       values to use with --theme
+
+To search for a word that is also a command name, put `--` before it: nlmg-search -- index
+
+Exit status: 0 if something was found, 1 if nothing was, 2 on error.";
+
 /// Search summaries of Kazuo Ishiguro's "Never Let Me Go".
 ///
 /// With a query, prints the passages that best answer it, best first, with the matching words
 /// highlighted and where each came from. The index is built on first use and refreshed when the
 /// corpus changes.
-///
-/// Examples:
-///   nlmg-search deferral
-///   nlmg-search "why did Madame cry"
-///   nlmg-search --theme memory tape
-///   nlmg-search --character ruth --part 2 possible
-///   nlmg-search '"told and not told"' --json | jq .excerpt
 #[derive(Debug, Parser)]
-#[command(name = "nlmg-search", version)]
-#[command(
-    after_help = "To search for a word that is also a command name, put `--` before it: \
-                      nlmg-search -- index\n\n\
-                      Exit status: 0 if something was found, 1 if nothing was, 2 on error."
-)]
+#[command(name = "nlmg-search", version, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
