@@ -399,19 +399,31 @@ fn write_generation(
 
 /// Lower-case words of the text and headings → passages using them.
 fn word_counts(corpus: &Corpus) -> BTreeMap<String, u32> {
-    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+    let mut counts: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut seen: Vec<std::borrow::Cow<str>> = Vec::new();
     for p in &corpus.passages {
-        let mut seen = std::collections::BTreeSet::new();
+        seen.clear();
         for text in std::iter::once(&p.text).chain(&p.section) {
-            for w in words(text) {
-                seen.insert(w.to_lowercase());
+            seen.extend(words(text).map(|w| {
+                if w.chars().any(char::is_uppercase) {
+                    std::borrow::Cow::Owned(w.to_lowercase())
+                } else {
+                    std::borrow::Cow::Borrowed(w)
+                }
+            }));
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        for w in &seen {
+            match counts.get_mut(w.as_ref()) {
+                Some(n) => *n += 1,
+                None => {
+                    counts.insert(w.to_string(), 1);
+                }
             }
         }
-        for w in seen {
-            *counts.entry(w).or_default() += 1;
-        }
     }
-    counts
+    counts.into_iter().collect()
 }
 
 /// The words of a text as the tokenizer sees them (runs of letters and digits).
@@ -665,6 +677,28 @@ mod tests {
             warnings: vec![],
             fingerprint: fingerprint.into(),
             bytes: 60,
+        }
+    }
+
+    #[test]
+    fn word_counts_count_passages_not_occurrences() {
+        let mut c = corpus("x");
+        c.passages
+            .push(passage("b", 0, "RUTH, Ruth and ruth; Ælfred's möglich 42"));
+        let counts = word_counts(&c);
+        for (word, want) in [
+            ("ruth", Some(2)),
+            ("themes", Some(3)),
+            ("memory", Some(3)),
+            ("deferrals", Some(1)),
+            ("ælfred", Some(1)),
+            ("möglich", Some(1)),
+            ("s", Some(1)),
+            ("42", Some(1)),
+            ("Ruth", None),
+            ("", None),
+        ] {
+            assert_eq!(counts.get(word).copied(), want, "{word:?}");
         }
     }
 
