@@ -46,6 +46,10 @@ pub const META_FILE: &str = "nlmg-meta.json";
 /// against.
 pub const WORDS_FILE: &str = "nlmg-words.json";
 
+/// File inside a generation directory: the corpus fingerprint and the corpus metadata stamp
+/// under which the contents last matched it ([`crate::ingest::stamp`]).
+const STAMP_FILE: &str = "nlmg-stamp";
+
 const CURRENT_FILE: &str = "current";
 const LOCK_FILE: &str = ".build.lock";
 
@@ -641,8 +645,35 @@ pub fn status(index_dir: &Path, corpus_dir: &Path) -> IndexStatus {
     if !dir.join("meta.json").is_file() {
         return IndexStatus::Damaged(format!("{} has no tantivy meta.json", dir.display()));
     }
+    freshness(&dir, corpus_dir, &meta.fingerprint, crate::ingest::SETTLE)
+}
+
+/// Fresh or stale, hashing the corpus contents only when its files' metadata changed since the
+/// contents were last found to match: at 300 copies that hash reads 26 MB, several times the
+/// cost of the query itself. The stamp is taken before the contents are read, so an edit made
+/// while they are read leaves a stamp that no longer matches.
+fn freshness(dir: &Path, corpus_dir: &Path, fingerprint: &str, settle: Duration) -> IndexStatus {
+    let stamp = crate::ingest::stamp(corpus_dir, settle)
+        .ok()
+        .filter(|s| s.settled)
+        .map(|s| format!("{fingerprint} {}", s.key));
+    let stamp_path = dir.join(STAMP_FILE);
+    if let Some(stamp) = &stamp {
+        if fs::read_to_string(&stamp_path).is_ok_and(|stored| stored == *stamp) {
+            return IndexStatus::Fresh;
+        }
+    }
     match crate::ingest::fingerprint(corpus_dir) {
-        Ok(fp) if fp == meta.fingerprint => IndexStatus::Fresh,
+        Ok(fp) if fp == fingerprint => {
+            if let Some(stamp) = stamp {
+                // Best effort: a read-only index only means hashing again next time.
+                let tmp = dir.join(format!("{STAMP_FILE}.tmp-{}", std::process::id()));
+                if fs::write(&tmp, stamp).is_err() || fs::rename(&tmp, &stamp_path).is_err() {
+                    let _ = fs::remove_file(&tmp);
+                }
+            }
+            IndexStatus::Fresh
+        }
         Ok(_) => IndexStatus::Stale,
         // A corpus we cannot read now is reported by the ingest that a rebuild runs.
         Err(_) => IndexStatus::Stale,
@@ -886,6 +917,56 @@ mod tests {
         assert!(err.to_string().contains("another build"), "{err}");
         drop(lock);
         assert!(!build_running(dir.path()));
+    }
+
+    #[test]
+    fn freshness_trusts_a_stamp_only_while_nothing_changed() {
+        let corpus_dir = tempfile::tempdir().unwrap();
+        let c = corpus_dir.path();
+        fs::write(c.join("a.txt"), "Some text.").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let fp = crate::ingest::fingerprint(c).unwrap();
+        build(&corpus(&fp), dir.path(), &mut |_| {}).unwrap();
+        let gen = current_dir(dir.path()).unwrap();
+        let stamp_path = gen.join(STAMP_FILE);
+        let zero = Duration::ZERO;
+        // Files just written are not settled: fresh by their contents, nothing remembered.
+        assert_eq!(
+            freshness(&gen, c, &fp, Duration::from_secs(3600)),
+            IndexStatus::Fresh
+        );
+        assert!(!stamp_path.exists());
+        assert_eq!(freshness(&gen, c, &fp, zero), IndexStatus::Fresh);
+        let key = crate::ingest::stamp(c, zero).unwrap().key;
+        assert_eq!(
+            fs::read_to_string(&stamp_path).unwrap(),
+            format!("{fp} {key}")
+        );
+        // The remembered stamp answers without the contents: an unreadable file proves it.
+        let forged = format!("{fp}x {key}");
+        fs::write(&stamp_path, &forged).unwrap();
+        assert_eq!(
+            freshness(&gen, c, &format!("{fp}x"), zero),
+            IndexStatus::Fresh
+        );
+        assert_eq!(
+            freshness(&gen, c, &fp, zero),
+            IndexStatus::Fresh,
+            "rehashed"
+        );
+        // Same size, new contents: the change time moves, so the contents are hashed again.
+        std::thread::sleep(Duration::from_millis(30));
+        fs::write(c.join("a.txt"), "Some test.").unwrap();
+        assert_eq!(freshness(&gen, c, &fp, zero), IndexStatus::Stale);
+        assert_eq!(status(dir.path(), c), IndexStatus::Stale);
+        // Touched but unchanged: fresh, and remembered again.
+        fs::write(c.join("a.txt"), "Some text.").unwrap();
+        assert_eq!(freshness(&gen, c, &fp, zero), IndexStatus::Fresh);
+        let key = crate::ingest::stamp(c, zero).unwrap().key;
+        assert_eq!(
+            fs::read_to_string(&stamp_path).unwrap(),
+            format!("{fp} {key}")
+        );
     }
 
     #[test]
