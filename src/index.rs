@@ -466,8 +466,15 @@ fn write_generation(
     // The whole corpus goes into one segment written by this thread: tantivy's threaded
     // writer would start indexing and merge threads and pay their hand-offs, which cost more
     // than indexing a corpus of this size.
+    // Nor a thread to compress the stored passages: for this corpus the hand-off costs more
+    // than the compression (the settings are the defaults otherwise).
+    let settings = tantivy::IndexSettings {
+        docstore_compress_dedicated_thread: false,
+        ..tantivy::IndexSettings::default()
+    };
     let mut writer = Index::builder()
         .schema(schema)
+        .settings(settings)
         .tokenizers(tokenizers)
         .single_segment_index_writer(directory, WRITER_MEMORY_BUDGET)
         .map_err(tantivy_error)?;
