@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -80,7 +81,7 @@ impl TokenFilter for RememberedStems {
     fn transform<T: Tokenizer>(self, inner: T) -> RememberedStemsFilter<T> {
         RememberedStemsFilter {
             inner,
-            stems: HashMap::new(),
+            stems: Arc::default(),
             stemmer: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(tantivy::tokenizer::Language::English))
                 .build(),
@@ -88,11 +89,13 @@ impl TokenFilter for RememberedStems {
     }
 }
 
+/// Copies share what is remembered: tantivy copies the analyzer for every query and every
+/// segment writer, and copying the words each time would cost more than stemming them.
 #[derive(Clone)]
 struct RememberedStemsFilter<T> {
     inner: T,
     /// Word → its stem, or `None` when the stem is the word itself.
-    stems: HashMap<String, Option<String>>,
+    stems: Arc<RwLock<HashMap<String, Option<String>>>>,
     /// Stems one whole word (the raw tokenizer yields the input as one token).
     stemmer: TextAnalyzer,
 }
@@ -103,7 +106,7 @@ impl<T: Tokenizer> Tokenizer for RememberedStemsFilter<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         RememberedStemsStream {
             tail: self.inner.token_stream(text),
-            stems: &mut self.stems,
+            stems: &self.stems,
             stemmer: &mut self.stemmer,
         }
     }
@@ -111,7 +114,7 @@ impl<T: Tokenizer> Tokenizer for RememberedStemsFilter<T> {
 
 struct RememberedStemsStream<'a, S> {
     tail: S,
-    stems: &'a mut HashMap<String, Option<String>>,
+    stems: &'a RwLock<HashMap<String, Option<String>>>,
     stemmer: &'a mut TextAnalyzer,
 }
 
@@ -121,12 +124,16 @@ impl<S: TokenStream> TokenStream for RememberedStemsStream<'_, S> {
             return false;
         }
         let token = self.tail.token_mut();
-        if let Some(stem) = self.stems.get(token.text.as_str()) {
-            if let Some(stem) = stem {
-                token.text.clear();
-                token.text.push_str(stem);
+        // A poisoned lock only means another thread panicked mid-insert: the map is still valid.
+        {
+            let stems = self.stems.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(stem) = stems.get(token.text.as_str()) {
+                if let Some(stem) = stem {
+                    token.text.clear();
+                    token.text.push_str(stem);
+                }
+                return true;
             }
-            return true;
         }
         let stem = {
             let mut stream = self.stemmer.token_stream(&token.text);
@@ -136,9 +143,11 @@ impl<S: TokenStream> TokenStream for RememberedStemsStream<'_, S> {
                 None
             }
         };
-        if self.stems.len() < STEM_MEMORY {
-            self.stems.insert(token.text.clone(), stem.clone());
+        let mut stems = self.stems.write().unwrap_or_else(|e| e.into_inner());
+        if stems.len() < STEM_MEMORY {
+            stems.insert(token.text.clone(), stem.clone());
         }
+        drop(stems);
         if let Some(stem) = stem {
             token.text = stem;
         }
