@@ -61,6 +61,98 @@ pub fn fingerprint(corpus_dir: &Path) -> Result<String> {
     Ok(format!("{:016x}", h.0))
 }
 
+/// How long a file must have gone unchanged before its metadata is trusted to reveal the next
+/// change: file times are kept in coarse ticks, so an edit made in the tick the stamp was taken
+/// in, leaving the size alone, would look like no change at all.
+pub const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The inputs' metadata as of one moment: a cheap stand-in for [`fingerprint`] that reads no
+/// file contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    /// Hex hash of the directory and, per input file, its name, size, modification and change
+    /// times and identity.
+    pub key: String,
+    /// True when every input had been left alone for at least the settle time: only then can
+    /// an unchanged key vouch for unchanged contents.
+    pub settled: bool,
+}
+
+/// Stamps the same files that [`fingerprint`] reads. Any write to a file changes its change
+/// time (which no tool can set back), so an unchanged, settled stamp means unchanged inputs.
+pub fn stamp(corpus_dir: &Path, settle: std::time::Duration) -> Result<Stamp> {
+    let now = std::time::SystemTime::now();
+    let (mut files, _) = corpus::list_files(corpus_dir)?;
+    for name in [SOURCES_FILE, LEXICON_FILE, CLEANING_FILE] {
+        files.push(corpus_dir.join(name));
+    }
+    let mut h = Fnv::new();
+    h.write(&PIPELINE_VERSION.to_le_bytes());
+    h.write(corpus_dir.as_os_str().as_encoded_bytes());
+    let mut settled = true;
+    for path in files {
+        h.write(path.as_os_str().as_encoded_bytes());
+        match std::fs::metadata(&path) {
+            Ok(m) => {
+                let (times, recent) = file_times(&m, now, settle);
+                settled &= !recent;
+                h.write(&m.len().to_le_bytes());
+                for t in times {
+                    h.write(&t.to_le_bytes());
+                }
+            }
+            Err(e) => h.write(format!("missing: {:?}", e.kind()).as_bytes()),
+        }
+    }
+    Ok(Stamp {
+        key: format!("{:016x}", h.0),
+        settled,
+    })
+}
+
+/// The numbers that change when a file is written or replaced, and whether any of its times
+/// is within `settle` of `now` (or in the future).
+#[cfg(unix)]
+fn file_times(
+    m: &std::fs::Metadata,
+    now: std::time::SystemTime,
+    settle: std::time::Duration,
+) -> ([i64; 6], bool) {
+    use std::os::unix::fs::MetadataExt;
+    let recent = |secs: i64, nanos: i64| {
+        let t = std::time::UNIX_EPOCH
+            + std::time::Duration::new(secs.max(0) as u64, nanos.clamp(0, 999_999_999) as u32);
+        now.duration_since(t).map_or(true, |age| age < settle)
+    };
+    let recent = recent(m.mtime(), m.mtime_nsec()) || recent(m.ctime(), m.ctime_nsec());
+    (
+        [
+            m.mtime(),
+            m.mtime_nsec(),
+            m.ctime(),
+            m.ctime_nsec(),
+            m.ino() as i64,
+            m.dev() as i64,
+        ],
+        recent,
+    )
+}
+
+/// Without change times a stamp cannot vouch for anything: never settled.
+#[cfg(not(unix))]
+fn file_times(
+    m: &std::fs::Metadata,
+    _now: std::time::SystemTime,
+    _settle: std::time::Duration,
+) -> ([i64; 6], bool) {
+    let modified = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i64);
+    ([modified, 0, 0, 0, 0, 0], true)
+}
+
 /// Reads every `*.txt` in `corpus_dir` (sorted by name) into cleaned, segmented, tagged
 /// passages. A bad file is a warning in the result, never an error; errors are a missing
 /// corpus directory or a malformed lexicon, `cleaning.toml` or `sources.toml`.
@@ -144,6 +236,50 @@ mod tests {
         assert_eq!(seen.last().unwrap(), &fingerprint(d).unwrap());
         assert!(matches!(
             fingerprint(&d.join("missing")),
+            Err(Error::NoCorpus(_))
+        ));
+    }
+
+    #[test]
+    fn stamp_changes_with_every_kind_of_edit() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("a.txt"), "Kathy remembers.").unwrap();
+        let zero = std::time::Duration::ZERO;
+        let first = stamp(d, zero).unwrap();
+        assert_eq!(first, stamp(d, zero).unwrap(), "nothing changed");
+        assert!(first.settled);
+        assert!(!stamp(d, SETTLE).unwrap().settled, "just written");
+        let edits: [(&str, &dyn Fn()); 5] = [
+            ("same size", &|| {
+                // Past the file system's time tick, so the edit gets a new change time.
+                std::thread::sleep(std::time::Duration::from_millis(30));
+                std::fs::write(d.join("a.txt"), "Kathy remembers!").unwrap()
+            }),
+            ("new size", &|| {
+                std::fs::write(d.join("a.txt"), "Kathy forgets.").unwrap()
+            }),
+            ("new file", &|| {
+                std::fs::write(d.join("b.txt"), "Tommy.").unwrap()
+            }),
+            ("renamed", &|| {
+                std::fs::rename(d.join("b.txt"), d.join("c.txt")).unwrap()
+            }),
+            ("lexicon", &|| {
+                std::fs::write(d.join("lexicon.toml"), "").unwrap()
+            }),
+        ];
+        let mut seen = vec![first.key];
+        for (what, edit) in edits {
+            edit();
+            let k = stamp(d, zero).unwrap().key;
+            assert!(!seen.contains(&k), "{what} changes the stamp");
+            seen.push(k);
+        }
+        std::fs::write(d.join("notes.md"), "not an input").unwrap();
+        assert_eq!(seen.last().unwrap(), &stamp(d, zero).unwrap().key);
+        assert!(matches!(
+            stamp(&d.join("missing"), zero),
             Err(Error::NoCorpus(_))
         ));
     }
