@@ -67,8 +67,19 @@ pub struct Family {
     pub words: Vec<String>,
 }
 
+/// What a question asks for, read from its opening words: "who is …" wants a character entry,
+/// "why …" an explanation. Each kind named gets its weight multiplied into a passage's score.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intent {
+    /// Opening words of the query, one phrase each ("who", "what happens").
+    pub opens: Vec<String>,
+    /// Kind name (as `--kind` takes it) → weight; kinds not named keep 1.0.
+    pub kinds: std::collections::BTreeMap<String, f32>,
+}
+
 /// The whole lexicon.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lexicon {
     #[serde(default, rename = "character")]
@@ -81,6 +92,8 @@ pub struct Lexicon {
     pub spellings: Vec<Spelling>,
     #[serde(default, rename = "family")]
     pub families: Vec<Family>,
+    #[serde(default, rename = "intent")]
+    pub intents: Vec<Intent>,
 }
 
 impl Lexicon {
@@ -106,6 +119,21 @@ impl Lexicon {
         for t in &lexicon.themes {
             if t.name.trim().is_empty() {
                 return Err("a [[theme]] has an empty name".into());
+            }
+        }
+        for i in &lexicon.intents {
+            if i.opens.iter().all(|o| o.trim().is_empty()) {
+                return Err("an [[intent]] has no opening words".into());
+            }
+            for (kind, weight) in &i.kinds {
+                if crate::model::Kind::parse(kind).is_none() {
+                    return Err(format!("an [[intent]] names an unknown kind {kind:?}"));
+                }
+                if !(weight.is_finite() && *weight > 0.0) {
+                    return Err(format!(
+                        "an [[intent]] gives kind {kind:?} the weight {weight}; use a number above 0"
+                    ));
+                }
             }
         }
         Ok(lexicon)

@@ -70,6 +70,12 @@ pub struct Ranking {
     pub length: bool,
     /// Near-duplicate passages are one hit with `also_in`.
     pub dedup: bool,
+    /// A character named in the query (or by an alias: "rod") is searched by every spelling,
+    /// and passages tagged with that character score extra.
+    pub characters: bool,
+    /// A question's opening words say what kind of passage answers it (lexicon `[[intent]]`):
+    /// "who is …" prefers character entries, "why …" analysis and FAQ answers.
+    pub questions: bool,
 }
 
 impl Default for Ranking {
@@ -89,6 +95,8 @@ impl Ranking {
         kind: true,
         length: true,
         dedup: true,
+        characters: true,
+        questions: true,
     };
     pub const BASELINE: Ranking = Ranking {
         stopwords: false,
@@ -100,9 +108,11 @@ impl Ranking {
         kind: false,
         length: false,
         dedup: false,
+        characters: false,
+        questions: false,
     };
     /// Technique names as accepted by [`Ranking::parse`], in the order they are measured.
-    pub const TECHNIQUES: [&'static str; 9] = [
+    pub const TECHNIQUES: [&'static str; 11] = [
         "stopwords",
         "expansion",
         "fuzzy",
@@ -112,6 +122,8 @@ impl Ranking {
         "kind",
         "length",
         "dedup",
+        "characters",
+        "questions",
     ];
 
     #[cfg(test)]
@@ -134,6 +146,8 @@ impl Ranking {
             "kind" => &mut self.kind,
             "length" => &mut self.length,
             "dedup" => &mut self.dedup,
+            "characters" => &mut self.characters,
+            "questions" => &mut self.questions,
             _ => return None,
         })
     }
@@ -308,11 +322,31 @@ struct Glossary {
     spellings: HashMap<String, Vec<(String, String)>>,
     /// stem → the family's (word, stem) pairs.
     families: HashMap<String, Vec<(String, String)>>,
+    /// Question intents: (opening stems, score weight per kind in [`Kind::ALL`] order).
+    intents: Vec<(Vec<String>, KindWeights)>,
 }
+
+type KindWeights = [f32; Kind::ALL.len()];
 
 impl Glossary {
     fn new(lexicon: &Lexicon, analyzer: &mut TextAnalyzer) -> Glossary {
         let mut g = Glossary::default();
+        for intent in &lexicon.intents {
+            let mut weights: KindWeights = [1.0; Kind::ALL.len()];
+            for (kind, w) in &intent.kinds {
+                if let Some(i) = Kind::ALL.iter().position(|k| Some(*k) == Kind::parse(kind)) {
+                    weights[i] = *w;
+                }
+            }
+            for open in &intent.opens {
+                let stems = analyse(analyzer, open);
+                if !stems.is_empty() {
+                    g.intents.push((stems, weights));
+                }
+            }
+        }
+        // Longest opening first: "what happens" is more specific than "what".
+        g.intents.sort_by_key(|(o, _)| std::cmp::Reverse(o.len()));
         for sp in &lexicon.spellings {
             let (b, a) = (
                 analyse(analyzer, &sp.british),
@@ -465,6 +499,7 @@ impl Engine {
             notes,
             expansions,
             suggestion,
+            intent,
         } = read;
         let (query, terms, listing): (Box<dyn Query>, BTreeSet<String>, bool) = match (text, filter)
         {
@@ -525,15 +560,20 @@ impl Engine {
                 total,
                 fc,
             )
-        } else if ranking.kind || ranking.length {
+        } else if ranking.kind || ranking.length || intent.is_some() {
             let tweak = top.tweak_score(move |seg: &SegmentReader| {
                 let kind = seg.fast_fields().u64("kind").ok();
                 let words = seg.fast_fields().u64("words").ok();
                 move |doc: DocId, score: Score| {
                     let mut s = score;
-                    if ranking.kind {
+                    if ranking.kind || intent.is_some() {
                         let k = kind.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-                        s *= kind_weight(k);
+                        if ranking.kind {
+                            s *= kind_weight(k);
+                        }
+                        if let Some(w) = intent.as_ref().and_then(|w| w.get(k as usize)) {
+                            s *= w;
+                        }
                     }
                     if ranking.length {
                         let w = words.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
@@ -1000,6 +1040,16 @@ impl Engine {
                 .push(format!("{q:?} has only common words; matched as a phrase"));
             return TextQuery::Query(Box::new(PhraseQuery::new(terms)), set);
         }
+        if ranking.questions {
+            read.intent = self
+                .glossary
+                .intents
+                .iter()
+                .find(|(open, _)| {
+                    words.len() > open.len() && words.iter().zip(open).all(|((_, s), o)| s == o)
+                })
+                .map(|(_, w)| *w);
+        }
         let mut highlight: BTreeSet<String> = BTreeSet::new();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
         let term_q = |field, s: &str, boost: f32| -> (Occur, Box<dyn Query>) {
@@ -1092,6 +1142,42 @@ impl Engine {
         if ranking.heading {
             for s in &stems {
                 clauses.push(term_q(self.fields.section, s, HEADING_BOOST));
+            }
+        }
+        // Characters named in the query: every spelling of the name is the same word, and a
+        // passage about the character (tagged by mention or by its section) is a better answer.
+        if ranking.characters {
+            let mut named: Vec<&str> = vec![];
+            for (i, (w, _)) in content.iter().enumerate() {
+                let c = self
+                    .lexicon
+                    .character(w)
+                    .or_else(|| self.lexicon.character(&corrected[i]));
+                let Some(c) = c else { continue };
+                if named.contains(&c.name.as_str()) {
+                    continue;
+                }
+                named.push(&c.name);
+                let spellings = std::iter::once(&c.name).chain(&c.aliases);
+                for sp in spellings {
+                    for st in analyse(&mut analyzer, sp) {
+                        if !stems.contains(&st) && !highlight.contains(&st) {
+                            clauses.push(term_q(self.fields.text, &st, SPELLING_BOOST));
+                            highlight.insert(st);
+                        }
+                    }
+                }
+                let facet = index::tag_facet("character", &c.name);
+                clauses.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_facet(self.fields.tags, &facet),
+                            IndexRecordOption::Basic,
+                        )),
+                        CHARACTER_BOOST,
+                    )),
+                ));
             }
         }
         // Words near each other, in order, are a stronger sign than scattered words: each
@@ -1272,6 +1358,8 @@ struct Reading {
     notes: Vec<String>,
     expansions: Vec<Expansion>,
     suggestion: Option<String>,
+    /// Kind weights from the question's intent, when it has one.
+    intent: Option<KindWeights>,
 }
 
 fn push_expansion(list: &mut Vec<Expansion>, from: &str, to: &str) {
@@ -1287,6 +1375,9 @@ fn push_expansion(list: &mut Vec<Expansion>, from: &str, to: &str) {
         }),
     }
 }
+
+/// A passage tagged with a character the query names scores this constant.
+const CHARACTER_BOOST: f32 = 2.0;
 
 /// Weight of a match in a section heading against one in the text. Low: a heading is short, so
 /// BM25 already scores a match in it highly, and every passage under a heading shares it.
