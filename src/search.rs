@@ -1162,7 +1162,7 @@ impl Engine {
                 for sp in spellings {
                     for st in analyse(&mut analyzer, sp) {
                         if !stems.contains(&st) && !highlight.contains(&st) {
-                            clauses.push(term_q(self.fields.text, &st, SPELLING_BOOST));
+                            clauses.push(term_q(self.fields.text, &st, ALIAS_BOOST));
                             highlight.insert(st);
                         }
                     }
@@ -1376,8 +1376,12 @@ fn push_expansion(list: &mut Vec<Expansion>, from: &str, to: &str) {
     }
 }
 
-/// A passage tagged with a character the query names scores this constant.
-const CHARACTER_BOOST: f32 = 2.0;
+/// A passage tagged with a character the query names scores this constant. Small: it should
+/// order passages that match the other query words, not outrank them.
+const CHARACTER_BOOST: f32 = 0.5;
+/// Weight of another spelling of a named character ("rod" → "rodney"): half, like a stem
+/// extension, so the spelling the reader typed still counts most.
+const ALIAS_BOOST: f32 = 0.5;
 
 /// Weight of a match in a section heading against one in the text. Low: a heading is short, so
 /// BM25 already scores a match in it highly, and every passage under a heading shares it.
