@@ -10,15 +10,15 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, Order, ReloadPolicy, Score, Searcher, SegmentReader,
-    TantivyDocument, Term,
+    DocAddress, DocId, Index, IndexReader, Order, ReloadPolicy, Score, Searcher, SegmentOrdinal,
+    SegmentReader, TantivyDocument, Term,
 };
 
 use crate::error::{Error, Result};
@@ -297,6 +297,128 @@ pub struct Engine {
     /// Passages and neighbour texts already decoded, by document address and by id. The
     /// stored documents never change under an open generation, so entries never go stale.
     cache: Mutex<Cache>,
+    /// Tags and duplicate keys of every document, read once (the reader never reloads).
+    docs: DocTable,
+}
+
+/// Per-document data a search needs for every match or every hit, read once when the engine
+/// opens: turning facet ordinals back into strings and opening fast-field columns on every
+/// query was a third of a warm search.
+#[derive(Default)]
+struct DocTable {
+    /// Distinct tag values: (index into [`FACET_FIELDS`], value).
+    values: Vec<(usize, String)>,
+    /// Per segment, per document: indexes into `values`, each once.
+    tags: Vec<Vec<Vec<u32>>>,
+    /// Per segment, per document: the near-duplicate group key.
+    dup: Vec<Vec<Option<u64>>>,
+}
+
+impl DocTable {
+    fn read(searcher: &Searcher) -> Result<DocTable> {
+        let mut t = DocTable::default();
+        let mut index_of: HashMap<(usize, String), u32> = HashMap::new();
+        for seg in searcher.segment_readers() {
+            let facets = seg.facet_reader("tags").map_err(index::tantivy_error)?;
+            let dup = seg.fast_fields().u64("dup").ok();
+            let mut by_ord: HashMap<u64, Option<u32>> = HashMap::new();
+            let mut seg_tags = Vec::with_capacity(seg.max_doc() as usize);
+            let mut seg_dup = Vec::with_capacity(seg.max_doc() as usize);
+            let mut facet = Facet::root();
+            for doc in 0..seg.max_doc() {
+                let mut tags: Vec<u32> = vec![];
+                for ord in facets.facet_ords(doc) {
+                    let idx = match by_ord.get(&ord) {
+                        Some(i) => *i,
+                        None => {
+                            facets
+                                .facet_from_ord(ord, &mut facet)
+                                .map_err(index::tantivy_error)?;
+                            let path = facet.to_path();
+                            let idx = match (path.first(), path.get(1)) {
+                                (Some(f), Some(v)) => {
+                                    FACET_FIELDS.iter().position(|x| x == f).map(|fi| {
+                                        let key = (fi, v.to_string());
+                                        let next = index_of.len() as u32;
+                                        *index_of.entry(key.clone()).or_insert_with(|| {
+                                            t.values.push(key);
+                                            next
+                                        })
+                                    })
+                                }
+                                _ => None,
+                            };
+                            by_ord.insert(ord, idx);
+                            idx
+                        }
+                    };
+                    if let Some(i) = idx {
+                        if !tags.contains(&i) {
+                            tags.push(i);
+                        }
+                    }
+                }
+                seg_tags.push(tags);
+                seg_dup.push(dup.as_ref().and_then(|c| c.first(doc)));
+            }
+            t.tags.push(seg_tags);
+            t.dup.push(seg_dup);
+        }
+        Ok(t)
+    }
+
+    /// Tag counts over the matching documents, as `field → value → documents`.
+    fn count(&self, matches: &[(SegmentOrdinal, Vec<DocId>)]) -> Vec<u64> {
+        let mut counts = vec![0u64; self.values.len()];
+        for (seg, docs) in matches {
+            let Some(tags) = self.tags.get(*seg as usize) else {
+                continue;
+            };
+            for d in docs {
+                for i in tags.get(*d as usize).into_iter().flatten() {
+                    counts[*i as usize] += 1;
+                }
+            }
+        }
+        counts
+    }
+}
+
+/// Collects every matching document, for the tag counts and the total.
+struct Matches;
+
+struct SegmentMatches(SegmentOrdinal, Vec<DocId>);
+
+impl Collector for Matches {
+    type Fruit = Vec<(SegmentOrdinal, Vec<DocId>)>;
+    type Child = SegmentMatches;
+
+    fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<Self::Child> {
+        Ok(SegmentMatches(ord, vec![]))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(SegmentOrdinal, Vec<DocId>)>,
+    ) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits)
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = (SegmentOrdinal, Vec<DocId>);
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.1.push(doc);
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        (self.0, self.1)
+    }
 }
 
 #[derive(Default)]
@@ -461,6 +583,7 @@ impl Engine {
             .num_warming_threads(0)
             .try_into()
             .map_err(index::tantivy_error)?;
+        let docs = DocTable::read(&reader.searcher())?;
         let lexicon = Lexicon::load(corpus_dir)?;
         let mut analyzer = index::analyzer();
         let glossary = Glossary::new(&lexicon, &mut analyzer);
@@ -473,6 +596,7 @@ impl Engine {
         Ok(Engine {
             index,
             reader,
+            docs,
             fields,
             meta,
             lexicon,
@@ -532,10 +656,7 @@ impl Engine {
                 false,
             ),
         };
-        let mut facets = FacetCollector::for_field("tags");
-        for f in FACET_FIELDS {
-            facets.add_facet(Facet::from_path([f]));
-        }
+        let facets = Matches;
         let ranking = req.ranking;
         // Grouping near-duplicates folds some of the top hits away: look a little further.
         let fetch = if ranking.dedup && !listing {
@@ -544,22 +665,14 @@ impl Engine {
             req.limit.max(1)
         };
         let top = TopDocs::with_limit(fetch);
-        let (docs, total, facet_counts): (Vec<(Option<f32>, DocAddress)>, usize, _) = if listing {
-            let (docs, total, fc) = searcher
+        let (docs, facet_counts): (Vec<(Option<f32>, DocAddress)>, _) = if listing {
+            let (docs, fc) = searcher
                 .search(
                     &*query,
-                    &(
-                        top.order_by_fast_field::<u64>("order", Order::Asc),
-                        Count,
-                        facets,
-                    ),
+                    &(top.order_by_fast_field::<u64>("order", Order::Asc), facets),
                 )
                 .map_err(index::tantivy_error)?;
-            (
-                docs.into_iter().map(|(_, d)| (None, d)).collect(),
-                total,
-                fc,
-            )
+            (docs.into_iter().map(|(_, d)| (None, d)).collect(), fc)
         } else if ranking.kind || ranking.length || intent.is_some() {
             let tweak = top.tweak_score(move |seg: &SegmentReader| {
                 let kind = seg.fast_fields().u64("kind").ok();
@@ -582,36 +695,28 @@ impl Engine {
                     s
                 }
             });
-            let (docs, total, fc) = searcher
-                .search(&*query, &(tweak, Count, facets))
+            let (docs, fc) = searcher
+                .search(&*query, &(tweak, facets))
                 .map_err(index::tantivy_error)?;
-            (
-                docs.into_iter().map(|(s, d)| (Some(s), d)).collect(),
-                total,
-                fc,
-            )
+            (docs.into_iter().map(|(s, d)| (Some(s), d)).collect(), fc)
         } else {
-            let (docs, total, fc) = searcher
-                .search(&*query, &(top.order_by_score(), Count, facets))
+            let (docs, fc) = searcher
+                .search(&*query, &(top.order_by_score(), facets))
                 .map_err(index::tantivy_error)?;
-            (
-                docs.into_iter().map(|(s, d)| (Some(s), d)).collect(),
-                total,
-                fc,
-            )
+            (docs.into_iter().map(|(s, d)| (Some(s), d)).collect(), fc)
         };
+        let total = facet_counts.iter().map(|(_, d)| d.len()).sum::<usize>();
+        let counted = self.docs.count(&facet_counts);
         let mut facet_map = BTreeMap::new();
-        for f in FACET_FIELDS {
+        for (fi, f) in FACET_FIELDS.iter().enumerate() {
             let display = self.display_names(f);
             let mut counts = BTreeMap::new();
-            for (facet, n) in facet_counts.get(Facet::from_path([f])) {
-                let value = facet
-                    .to_path()
-                    .last()
-                    .map(|s| s.to_string())
-                    .unwrap_or_default();
-                let shown = display.get(&value).cloned().unwrap_or(value);
-                counts.insert(shown, n);
+            for (i, (vf, value)) in self.docs.values.iter().enumerate() {
+                if *vf != fi || counted[i] == 0 {
+                    continue;
+                }
+                let shown = display.get(value).cloned().unwrap_or_else(|| value.clone());
+                counts.insert(shown, counted[i]);
             }
             facet_map.insert(f.to_string(), counts);
         }
@@ -620,7 +725,7 @@ impl Engine {
         let mut group_of: HashMap<u64, usize> = HashMap::new();
         for (score, addr) in docs {
             let key = if ranking.dedup && !listing {
-                self.dup_key(&searcher, addr)
+                self.dup_key(addr)
             } else {
                 None
             };
@@ -686,10 +791,12 @@ impl Engine {
         })
     }
 
-    fn dup_key(&self, searcher: &Searcher, addr: DocAddress) -> Option<u64> {
-        let seg = searcher.segment_reader(addr.segment_ord);
-        let col = seg.fast_fields().u64("dup").ok()?;
-        col.first(addr.doc_id)
+    fn dup_key(&self, addr: DocAddress) -> Option<u64> {
+        *self
+            .docs
+            .dup
+            .get(addr.segment_ord as usize)?
+            .get(addr.doc_id as usize)?
     }
 
     fn source_title(&self, id: &str) -> String {
