@@ -223,6 +223,49 @@ mod tests {
     }
 
     #[test]
+    fn intents_name_real_kinds_with_positive_weights() {
+        for (text, ok) in [
+            (
+                "[[intent]]\nopens = [\"who\"]\nkinds = { character = 1.3 }\n",
+                true,
+            ),
+            (
+                "[[intent]]\nopens = [\"why\"]\nkinds = { analysis = 1.2, FAQ = 1.2 }\n",
+                true,
+            ),
+            (
+                "[[intent]]\nopens = [\"who\"]\nkinds = { person = 1.3 }\n",
+                false,
+            ),
+            (
+                "[[intent]]\nopens = [\"who\"]\nkinds = { character = 0.0 }\n",
+                false,
+            ),
+            (
+                "[[intent]]\nopens = [\"who\"]\nkinds = { character = -2 }\n",
+                false,
+            ),
+            (
+                "[[intent]]\nopens = [\" \"]\nkinds = { character = 1.3 }\n",
+                false,
+            ),
+            ("[[intent]]\nopens = [\"who\"]\n", false),
+        ] {
+            assert_eq!(Lexicon::parse(text).is_ok(), ok, "{text}");
+        }
+        let shipped = Lexicon::load(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("corpus")
+                .as_path(),
+        )
+        .expect("shipped lexicon parses");
+        assert!(shipped
+            .intents
+            .iter()
+            .any(|i| i.opens.iter().any(|o| o == "who") && i.kinds.contains_key("character")));
+    }
+
+    #[test]
     fn spelling_and_family_tables_parse_and_reject_unknown_fields() {
         let lex = Lexicon::parse(
             "[[spelling]]\nbritish = \"colour\"\namerican = \"color\"\n\

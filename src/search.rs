@@ -1253,6 +1253,8 @@ impl Engine {
         }
         // Characters named in the query: every spelling of the name is the same word, and a
         // passage about the character (tagged by mention or by its section) is a better answer.
+        // Only raise passages that match a query word: a tag alone is not a match.
+        let mut tag_boosts: Vec<(Occur, Box<dyn Query>)> = vec![];
         if ranking.characters {
             let mut named: Vec<&str> = vec![];
             for (i, (w, _)) in content.iter().enumerate() {
@@ -1275,7 +1277,7 @@ impl Engine {
                     }
                 }
                 let facet = index::tag_facet("character", &c.name);
-                clauses.push((
+                tag_boosts.push((
                     Occur::Should,
                     Box::new(ConstScoreQuery::new(
                         Box::new(TermQuery::new(
@@ -1372,7 +1374,12 @@ impl Engine {
                 highlight.insert(s);
             }
         }
-        TextQuery::Query(Box::new(BooleanQuery::new(clauses)), highlight)
+        let mut query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        if !tag_boosts.is_empty() {
+            tag_boosts.insert(0, (Occur::Must, query));
+            query = Box::new(BooleanQuery::new(tag_boosts));
+        }
+        TextQuery::Query(query, highlight)
     }
 
     /// Passages using this exact word (lower case); 0 when unknown.
@@ -2084,6 +2091,32 @@ mod tests {
             ctx.hits[0].excerpt.context_after,
             "They drive to Norfolk to see the possible."
         );
+    }
+
+    #[test]
+    fn named_characters_match_every_spelling_but_a_tag_alone_is_no_match() {
+        let (_dir, engine) = tagged_engine();
+        let run = |q: &str, spec: &str| {
+            let r = engine
+                .search(&Request {
+                    query: q.into(),
+                    ranking: Ranking::parse(spec).unwrap(),
+                    ..Request::default()
+                })
+                .unwrap();
+            let mut ids: Vec<String> = r.hits.iter().map(|h| h.passage.id.clone()).collect();
+            ids.sort();
+            ids
+        };
+        for (q, spec, want) in [
+            // "kath" is an alias of Kathy: notes:1 says "Kathy".
+            ("kath possible", "full", vec!["notes:1", "notes:2"]),
+            ("kath possible", "full,-characters", vec!["notes:2"]),
+            // notes:2 is tagged Kathy but matches neither word: not a hit.
+            ("kathy tape", "full", vec!["notes:1"]),
+        ] {
+            assert_eq!(run(q, spec), want, "{q} / {spec}");
+        }
     }
 
     #[test]
