@@ -67,8 +67,19 @@ pub struct Family {
     pub words: Vec<String>,
 }
 
+/// What a question asks for, read from its opening words: "who is …" wants a character entry,
+/// "why …" an explanation. Each kind named gets its weight multiplied into a passage's score.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intent {
+    /// Opening words of the query, one phrase each ("who", "what happens").
+    pub opens: Vec<String>,
+    /// Kind name (as `--kind` takes it) → weight; kinds not named keep 1.0.
+    pub kinds: std::collections::BTreeMap<String, f32>,
+}
+
 /// The whole lexicon.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lexicon {
     #[serde(default, rename = "character")]
@@ -81,6 +92,8 @@ pub struct Lexicon {
     pub spellings: Vec<Spelling>,
     #[serde(default, rename = "family")]
     pub families: Vec<Family>,
+    #[serde(default, rename = "intent")]
+    pub intents: Vec<Intent>,
 }
 
 impl Lexicon {
@@ -106,6 +119,21 @@ impl Lexicon {
         for t in &lexicon.themes {
             if t.name.trim().is_empty() {
                 return Err("a [[theme]] has an empty name".into());
+            }
+        }
+        for i in &lexicon.intents {
+            if i.opens.iter().all(|o| o.trim().is_empty()) {
+                return Err("an [[intent]] has no opening words".into());
+            }
+            for (kind, weight) in &i.kinds {
+                if crate::model::Kind::parse(kind).is_none() {
+                    return Err(format!("an [[intent]] names an unknown kind {kind:?}"));
+                }
+                if !(weight.is_finite() && *weight > 0.0) {
+                    return Err(format!(
+                        "an [[intent]] gives kind {kind:?} the weight {weight}; use a number above 0"
+                    ));
+                }
             }
         }
         Ok(lexicon)
@@ -192,6 +220,49 @@ mod tests {
         for f in &lex.families {
             assert!(f.words.len() >= 2, "a family of one: {:?}", f.words);
         }
+    }
+
+    #[test]
+    fn intents_name_real_kinds_with_positive_weights() {
+        for (text, ok) in [
+            (
+                "[[intent]]\nopens = [\"who\"]\nkinds = { character = 1.3 }\n",
+                true,
+            ),
+            (
+                "[[intent]]\nopens = [\"why\"]\nkinds = { analysis = 1.2, FAQ = 1.2 }\n",
+                true,
+            ),
+            (
+                "[[intent]]\nopens = [\"who\"]\nkinds = { person = 1.3 }\n",
+                false,
+            ),
+            (
+                "[[intent]]\nopens = [\"who\"]\nkinds = { character = 0.0 }\n",
+                false,
+            ),
+            (
+                "[[intent]]\nopens = [\"who\"]\nkinds = { character = -2 }\n",
+                false,
+            ),
+            (
+                "[[intent]]\nopens = [\" \"]\nkinds = { character = 1.3 }\n",
+                false,
+            ),
+            ("[[intent]]\nopens = [\"who\"]\n", false),
+        ] {
+            assert_eq!(Lexicon::parse(text).is_ok(), ok, "{text}");
+        }
+        let shipped = Lexicon::load(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("corpus")
+                .as_path(),
+        )
+        .expect("shipped lexicon parses");
+        assert!(shipped
+            .intents
+            .iter()
+            .any(|i| i.opens.iter().any(|o| o == "who") && i.kinds.contains_key("character")));
     }
 
     #[test]

@@ -12,15 +12,15 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, Order, ReloadPolicy, Score, Searcher, SegmentReader,
-    TantivyDocument, Term,
+    DocAddress, DocId, Index, IndexReader, Order, ReloadPolicy, Score, Searcher, SegmentOrdinal,
+    SegmentReader, TantivyDocument, Term,
 };
 
 use crate::error::{Error, Result};
@@ -72,6 +72,12 @@ pub struct Ranking {
     pub length: bool,
     /// Near-duplicate passages are one hit with `also_in`.
     pub dedup: bool,
+    /// A character named in the query (or by an alias: "rod") is searched by every spelling,
+    /// and passages tagged with that character score extra.
+    pub characters: bool,
+    /// A question's opening words say what kind of passage answers it (lexicon `[[intent]]`):
+    /// "who is …" prefers character entries, "why …" analysis and FAQ answers.
+    pub questions: bool,
 }
 
 impl Default for Ranking {
@@ -91,6 +97,8 @@ impl Ranking {
         kind: true,
         length: true,
         dedup: true,
+        characters: true,
+        questions: true,
     };
     pub const BASELINE: Ranking = Ranking {
         stopwords: false,
@@ -102,9 +110,11 @@ impl Ranking {
         kind: false,
         length: false,
         dedup: false,
+        characters: false,
+        questions: false,
     };
     /// Technique names as accepted by [`Ranking::parse`], in the order they are measured.
-    pub const TECHNIQUES: [&'static str; 9] = [
+    pub const TECHNIQUES: [&'static str; 11] = [
         "stopwords",
         "expansion",
         "fuzzy",
@@ -114,6 +124,8 @@ impl Ranking {
         "kind",
         "length",
         "dedup",
+        "characters",
+        "questions",
     ];
 
     #[cfg(test)]
@@ -136,6 +148,8 @@ impl Ranking {
             "kind" => &mut self.kind,
             "length" => &mut self.length,
             "dedup" => &mut self.dedup,
+            "characters" => &mut self.characters,
+            "questions" => &mut self.questions,
             _ => return None,
         })
     }
@@ -285,6 +299,128 @@ pub struct Engine {
     /// Passages and neighbour texts already decoded, by document address and by id. The
     /// stored documents never change under an open generation, so entries never go stale.
     cache: Mutex<Cache>,
+    /// Tags and duplicate keys of every document, read once (the reader never reloads).
+    docs: DocTable,
+}
+
+/// Per-document data a search needs for every match or every hit, read once when the engine
+/// opens: turning facet ordinals back into strings and opening fast-field columns on every
+/// query was a third of a warm search.
+#[derive(Default)]
+struct DocTable {
+    /// Distinct tag values: (index into [`FACET_FIELDS`], value).
+    values: Vec<(usize, String)>,
+    /// Per segment, per document: indexes into `values`, each once.
+    tags: Vec<Vec<Vec<u32>>>,
+    /// Per segment, per document: the near-duplicate group key.
+    dup: Vec<Vec<Option<u64>>>,
+}
+
+impl DocTable {
+    fn read(searcher: &Searcher) -> Result<DocTable> {
+        let mut t = DocTable::default();
+        let mut index_of: HashMap<(usize, String), u32> = HashMap::new();
+        for seg in searcher.segment_readers() {
+            let facets = seg.facet_reader("tags").map_err(index::tantivy_error)?;
+            let dup = seg.fast_fields().u64("dup").ok();
+            let mut by_ord: HashMap<u64, Option<u32>> = HashMap::new();
+            let mut seg_tags = Vec::with_capacity(seg.max_doc() as usize);
+            let mut seg_dup = Vec::with_capacity(seg.max_doc() as usize);
+            let mut facet = Facet::root();
+            for doc in 0..seg.max_doc() {
+                let mut tags: Vec<u32> = vec![];
+                for ord in facets.facet_ords(doc) {
+                    let idx = match by_ord.get(&ord) {
+                        Some(i) => *i,
+                        None => {
+                            facets
+                                .facet_from_ord(ord, &mut facet)
+                                .map_err(index::tantivy_error)?;
+                            let path = facet.to_path();
+                            let idx = match (path.first(), path.get(1)) {
+                                (Some(f), Some(v)) => {
+                                    FACET_FIELDS.iter().position(|x| x == f).map(|fi| {
+                                        let key = (fi, v.to_string());
+                                        let next = index_of.len() as u32;
+                                        *index_of.entry(key.clone()).or_insert_with(|| {
+                                            t.values.push(key);
+                                            next
+                                        })
+                                    })
+                                }
+                                _ => None,
+                            };
+                            by_ord.insert(ord, idx);
+                            idx
+                        }
+                    };
+                    if let Some(i) = idx {
+                        if !tags.contains(&i) {
+                            tags.push(i);
+                        }
+                    }
+                }
+                seg_tags.push(tags);
+                seg_dup.push(dup.as_ref().and_then(|c| c.first(doc)));
+            }
+            t.tags.push(seg_tags);
+            t.dup.push(seg_dup);
+        }
+        Ok(t)
+    }
+
+    /// Tag counts over the matching documents, as `field → value → documents`.
+    fn count(&self, matches: &[(SegmentOrdinal, Vec<DocId>)]) -> Vec<u64> {
+        let mut counts = vec![0u64; self.values.len()];
+        for (seg, docs) in matches {
+            let Some(tags) = self.tags.get(*seg as usize) else {
+                continue;
+            };
+            for d in docs {
+                for i in tags.get(*d as usize).into_iter().flatten() {
+                    counts[*i as usize] += 1;
+                }
+            }
+        }
+        counts
+    }
+}
+
+/// Collects every matching document, for the tag counts and the total.
+struct Matches;
+
+struct SegmentMatches(SegmentOrdinal, Vec<DocId>);
+
+impl Collector for Matches {
+    type Fruit = Vec<(SegmentOrdinal, Vec<DocId>)>;
+    type Child = SegmentMatches;
+
+    fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<Self::Child> {
+        Ok(SegmentMatches(ord, vec![]))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(SegmentOrdinal, Vec<DocId>)>,
+    ) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits)
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = (SegmentOrdinal, Vec<DocId>);
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.1.push(doc);
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        (self.0, self.1)
+    }
 }
 
 #[derive(Default)]
@@ -310,11 +446,31 @@ struct Glossary {
     spellings: HashMap<String, Vec<(String, String)>>,
     /// stem → the family's (word, stem) pairs.
     families: HashMap<String, Vec<(String, String)>>,
+    /// Question intents: (opening stems, score weight per kind in [`Kind::ALL`] order).
+    intents: Vec<(Vec<String>, KindWeights)>,
 }
+
+type KindWeights = [f32; Kind::ALL.len()];
 
 impl Glossary {
     fn new(lexicon: &Lexicon, analyzer: &mut TextAnalyzer) -> Glossary {
         let mut g = Glossary::default();
+        for intent in &lexicon.intents {
+            let mut weights: KindWeights = [1.0; Kind::ALL.len()];
+            for (kind, w) in &intent.kinds {
+                if let Some(i) = Kind::ALL.iter().position(|k| Some(*k) == Kind::parse(kind)) {
+                    weights[i] = *w;
+                }
+            }
+            for open in &intent.opens {
+                let stems = analyse(analyzer, open);
+                if !stems.is_empty() {
+                    g.intents.push((stems, weights));
+                }
+            }
+        }
+        // Longest opening first: "what happens" is more specific than "what".
+        g.intents.sort_by_key(|(o, _)| std::cmp::Reverse(o.len()));
         for sp in &lexicon.spellings {
             let (b, a) = (
                 analyse(analyzer, &sp.british),
@@ -433,6 +589,7 @@ impl Engine {
             .num_warming_threads(0)
             .try_into()
             .map_err(|e| index::open_error(&dir, e))?;
+        let docs = DocTable::read(&reader.searcher())?;
         let lexicon = Lexicon::load(corpus_dir)?;
         let mut analyzer = index::analyzer();
         let glossary = Glossary::new(&lexicon, &mut analyzer);
@@ -445,6 +602,7 @@ impl Engine {
         Ok(Engine {
             index,
             reader,
+            docs,
             fields,
             meta,
             lexicon,
@@ -471,6 +629,7 @@ impl Engine {
             notes,
             expansions,
             suggestion,
+            intent,
         } = read;
         let (query, terms, listing): (Box<dyn Query>, BTreeSet<String>, bool) = match (text, filter)
         {
@@ -503,10 +662,7 @@ impl Engine {
                 false,
             ),
         };
-        let mut facets = FacetCollector::for_field("tags");
-        for f in FACET_FIELDS {
-            facets.add_facet(Facet::from_path([f]));
-        }
+        let facets = Matches;
         let ranking = req.ranking;
         // Grouping near-duplicates folds some of the top hits away: look a little further.
         let fetch = if ranking.dedup && !listing {
@@ -515,31 +671,28 @@ impl Engine {
             req.limit.max(1)
         };
         let top = TopDocs::with_limit(fetch);
-        let (docs, total, facet_counts): (Vec<(Option<f32>, DocAddress)>, usize, _) = if listing {
-            let (docs, total, fc) = searcher
+        let (docs, facet_counts): (Vec<(Option<f32>, DocAddress)>, _) = if listing {
+            let (docs, fc) = searcher
                 .search(
                     &*query,
-                    &(
-                        top.order_by_fast_field::<u64>("order", Order::Asc),
-                        Count,
-                        facets,
-                    ),
+                    &(top.order_by_fast_field::<u64>("order", Order::Asc), facets),
                 )
                 .map_err(index::tantivy_error)?;
-            (
-                docs.into_iter().map(|(_, d)| (None, d)).collect(),
-                total,
-                fc,
-            )
-        } else if ranking.kind || ranking.length {
+            (docs.into_iter().map(|(_, d)| (None, d)).collect(), fc)
+        } else if ranking.kind || ranking.length || intent.is_some() {
             let tweak = top.tweak_score(move |seg: &SegmentReader| {
                 let kind = seg.fast_fields().u64("kind").ok();
                 let words = seg.fast_fields().u64("words").ok();
                 move |doc: DocId, score: Score| {
                     let mut s = score;
-                    if ranking.kind {
+                    if ranking.kind || intent.is_some() {
                         let k = kind.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-                        s *= kind_weight(k);
+                        if ranking.kind {
+                            s *= kind_weight(k);
+                        }
+                        if let Some(w) = intent.as_ref().and_then(|w| w.get(k as usize)) {
+                            s *= w;
+                        }
                     }
                     if ranking.length {
                         let w = words.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
@@ -548,36 +701,28 @@ impl Engine {
                     s
                 }
             });
-            let (docs, total, fc) = searcher
-                .search(&*query, &(tweak, Count, facets))
+            let (docs, fc) = searcher
+                .search(&*query, &(tweak, facets))
                 .map_err(index::tantivy_error)?;
-            (
-                docs.into_iter().map(|(s, d)| (Some(s), d)).collect(),
-                total,
-                fc,
-            )
+            (docs.into_iter().map(|(s, d)| (Some(s), d)).collect(), fc)
         } else {
-            let (docs, total, fc) = searcher
-                .search(&*query, &(top.order_by_score(), Count, facets))
+            let (docs, fc) = searcher
+                .search(&*query, &(top.order_by_score(), facets))
                 .map_err(index::tantivy_error)?;
-            (
-                docs.into_iter().map(|(s, d)| (Some(s), d)).collect(),
-                total,
-                fc,
-            )
+            (docs.into_iter().map(|(s, d)| (Some(s), d)).collect(), fc)
         };
+        let total = facet_counts.iter().map(|(_, d)| d.len()).sum::<usize>();
+        let counted = self.docs.count(&facet_counts);
         let mut facet_map = BTreeMap::new();
-        for f in FACET_FIELDS {
+        for (fi, f) in FACET_FIELDS.iter().enumerate() {
             let display = self.display_names(f);
             let mut counts = BTreeMap::new();
-            for (facet, n) in facet_counts.get(Facet::from_path([f])) {
-                let value = facet
-                    .to_path()
-                    .last()
-                    .map(|s| s.to_string())
-                    .unwrap_or_default();
-                let shown = display.get(&value).cloned().unwrap_or(value);
-                counts.insert(shown, n);
+            for (i, (vf, value)) in self.docs.values.iter().enumerate() {
+                if *vf != fi || counted[i] == 0 {
+                    continue;
+                }
+                let shown = display.get(value).cloned().unwrap_or_else(|| value.clone());
+                counts.insert(shown, counted[i]);
             }
             facet_map.insert(f.to_string(), counts);
         }
@@ -586,7 +731,7 @@ impl Engine {
         let mut group_of: HashMap<u64, usize> = HashMap::new();
         for (score, addr) in docs {
             let key = if ranking.dedup && !listing {
-                self.dup_key(&searcher, addr)
+                self.dup_key(addr)
             } else {
                 None
             };
@@ -652,10 +797,12 @@ impl Engine {
         })
     }
 
-    fn dup_key(&self, searcher: &Searcher, addr: DocAddress) -> Option<u64> {
-        let seg = searcher.segment_reader(addr.segment_ord);
-        let col = seg.fast_fields().u64("dup").ok()?;
-        col.first(addr.doc_id)
+    fn dup_key(&self, addr: DocAddress) -> Option<u64> {
+        *self
+            .docs
+            .dup
+            .get(addr.segment_ord as usize)?
+            .get(addr.doc_id as usize)?
     }
 
     fn source_title(&self, id: &str) -> String {
@@ -1007,6 +1154,16 @@ impl Engine {
                 .push(format!("{q:?} has only common words; matched as a phrase"));
             return TextQuery::Query(Box::new(PhraseQuery::new(terms)), set);
         }
+        if ranking.questions {
+            read.intent = self
+                .glossary
+                .intents
+                .iter()
+                .find(|(open, _)| {
+                    words.len() > open.len() && words.iter().zip(open).all(|((_, s), o)| s == o)
+                })
+                .map(|(_, w)| *w);
+        }
         let mut highlight: BTreeSet<String> = BTreeSet::new();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
         let term_q = |field, s: &str, boost: f32| -> (Occur, Box<dyn Query>) {
@@ -1101,6 +1258,44 @@ impl Engine {
                 clauses.push(term_q(self.fields.section, s, HEADING_BOOST));
             }
         }
+        // Characters named in the query: every spelling of the name is the same word, and a
+        // passage about the character (tagged by mention or by its section) is a better answer.
+        // Only raise passages that match a query word: a tag alone is not a match.
+        let mut tag_boosts: Vec<(Occur, Box<dyn Query>)> = vec![];
+        if ranking.characters {
+            let mut named: Vec<&str> = vec![];
+            for (i, (w, _)) in content.iter().enumerate() {
+                let c = self
+                    .lexicon
+                    .character(w)
+                    .or_else(|| self.lexicon.character(&corrected[i]));
+                let Some(c) = c else { continue };
+                if named.contains(&c.name.as_str()) {
+                    continue;
+                }
+                named.push(&c.name);
+                let spellings = std::iter::once(&c.name).chain(&c.aliases);
+                for sp in spellings {
+                    for st in analyse(&mut analyzer, sp) {
+                        if !stems.contains(&st) && !highlight.contains(&st) {
+                            clauses.push(term_q(self.fields.text, &st, ALIAS_BOOST));
+                            highlight.insert(st);
+                        }
+                    }
+                }
+                let facet = index::tag_facet("character", &c.name);
+                tag_boosts.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_facet(self.fields.tags, &facet),
+                            IndexRecordOption::Basic,
+                        )),
+                        CHARACTER_BOOST,
+                    )),
+                ));
+            }
+        }
         // Words near each other, in order, are a stronger sign than scattered words: each
         // neighbouring pair of the query, and the whole query when it is longer.
         if ranking.proximity {
@@ -1186,7 +1381,12 @@ impl Engine {
                 highlight.insert(s);
             }
         }
-        TextQuery::Query(Box::new(BooleanQuery::new(clauses)), highlight)
+        let mut query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        if !tag_boosts.is_empty() {
+            tag_boosts.insert(0, (Occur::Must, query));
+            query = Box::new(BooleanQuery::new(tag_boosts));
+        }
+        TextQuery::Query(query, highlight)
     }
 
     /// Passages using this exact word (lower case); 0 when unknown.
@@ -1279,6 +1479,8 @@ struct Reading {
     notes: Vec<String>,
     expansions: Vec<Expansion>,
     suggestion: Option<String>,
+    /// Kind weights from the question's intent, when it has one.
+    intent: Option<KindWeights>,
 }
 
 fn push_expansion(list: &mut Vec<Expansion>, from: &str, to: &str) {
@@ -1294,6 +1496,13 @@ fn push_expansion(list: &mut Vec<Expansion>, from: &str, to: &str) {
         }),
     }
 }
+
+/// A passage tagged with a character the query names scores this constant. Small: it should
+/// order passages that match the other query words, not outrank them.
+const CHARACTER_BOOST: f32 = 0.5;
+/// Weight of another spelling of a named character ("rod" → "rodney"): half, like a stem
+/// extension, so the spelling the reader typed still counts most.
+const ALIAS_BOOST: f32 = 0.5;
 
 /// Weight of a match in a section heading against one in the text. Low: a heading is short, so
 /// BM25 already scores a match in it highly, and every passage under a heading shares it.
@@ -1889,6 +2098,41 @@ mod tests {
             ctx.hits[0].excerpt.context_after,
             "They drive to Norfolk to see the possible."
         );
+    }
+
+    #[test]
+    fn named_characters_match_every_spelling_but_a_tag_alone_is_no_match() {
+        let (_dir, engine) = tagged_engine();
+        let run = |q: &str, spec: &str| {
+            let r = engine
+                .search(&Request {
+                    query: q.into(),
+                    ranking: Ranking::parse(spec).unwrap(),
+                    ..Request::default()
+                })
+                .unwrap();
+            let mut ids: Vec<String> = r.hits.iter().map(|h| h.passage.id.clone()).collect();
+            ids.sort();
+            ids
+        };
+        for (q, spec, want) in [
+            // "kath" is an alias of Kathy: notes:1 says "Kathy".
+            // (Expansion off: its stem extensions would find "kathy" from "kath" too.)
+            (
+                "kath possible",
+                "full,-expansion",
+                vec!["notes:1", "notes:2"],
+            ),
+            (
+                "kath possible",
+                "full,-expansion,-characters",
+                vec!["notes:2"],
+            ),
+            // notes:2 is tagged Kathy but matches neither word: not a hit.
+            ("kathy tape", "full", vec!["notes:1"]),
+        ] {
+            assert_eq!(run(q, spec), want, "{q} / {spec}");
+        }
     }
 
     #[test]
