@@ -13,7 +13,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 
 use nlmg_search::bench::{load_queries, BenchQuery, QueryKind, ScanBaseline};
 use nlmg_search::ingest::ingest;
-use nlmg_search::search::{Engine, Filters, Request};
+use nlmg_search::search::{Engine, Request};
 
 fn fixed_data() -> (std::path::PathBuf, Vec<BenchQuery>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -23,18 +23,9 @@ fn fixed_data() -> (std::path::PathBuf, Vec<BenchQuery>) {
 
 /// The request the search command makes for a query: default limit and context.
 fn request(q: &BenchQuery) -> Request {
-    let f = &q.filters;
     Request {
         query: q.text.clone(),
-        filters: Filters {
-            theme: f.theme.clone(),
-            character: f.character.clone(),
-            section: f.section.clone(),
-            source: f.source.clone(),
-            kind: f.kind.clone(),
-            part: f.part.clone(),
-            page: f.page.clone(),
-        },
+        filters: q.filters.clone(),
         ..Request::default()
     }
 }

@@ -75,41 +75,22 @@ impl fmt::Display for QueryKind {
     }
 }
 
-/// The search filters of one benchmark query, named as the command-line flags are.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct QueryFilters {
-    pub theme: Vec<String>,
-    pub character: Vec<String>,
-    pub section: Vec<String>,
-    pub source: Vec<String>,
-    pub kind: Vec<String>,
-    pub part: Vec<String>,
-    pub page: Vec<String>,
-}
+/// The search filters of one benchmark query: the search engine's own type, so a benchmark
+/// query is exactly what the command line would ask for.
+pub use crate::search::Filters as QueryFilters;
 
-impl QueryFilters {
-    pub fn is_empty(&self) -> bool {
-        self.theme.is_empty()
-            && self.character.is_empty()
-            && self.section.is_empty()
-            && self.source.is_empty()
-            && self.kind.is_empty()
-            && self.part.is_empty()
-            && self.page.is_empty()
-    }
-
-    fn slot(&mut self, flag: &str) -> Option<&mut Vec<String>> {
-        Some(match flag {
-            "theme" => &mut self.theme,
-            "character" => &mut self.character,
-            "section" => &mut self.section,
-            "source" => &mut self.source,
-            "kind" => &mut self.kind,
-            "part" => &mut self.part,
-            "page" => &mut self.page,
-            _ => return None,
-        })
-    }
+/// The list a `--flag` of the query file adds its value to.
+fn slot<'a>(filters: &'a mut QueryFilters, flag: &str) -> Option<&'a mut Vec<String>> {
+    Some(match flag {
+        "theme" => &mut filters.theme,
+        "character" => &mut filters.character,
+        "section" => &mut filters.section,
+        "source" => &mut filters.source,
+        "kind" => &mut filters.kind,
+        "part" => &mut filters.part,
+        "page" => &mut filters.page,
+        _ => return None,
+    })
 }
 
 /// One line of the query set.
@@ -224,8 +205,7 @@ fn parse_filters(s: &str) -> std::result::Result<QueryFilters, String> {
                     kinds.join(", ")
                 ));
             }
-            filters
-                .slot(&flag)
+            slot(filters, &flag)
                 .expect("flag names are checked when read")
                 .push(value);
         }
@@ -238,7 +218,7 @@ fn parse_filters(s: &str) -> std::result::Result<QueryFilters, String> {
                 Some((n, v)) => (n, Some(v)),
                 None => (flag, None),
             };
-            if filters.slot(name).is_none() {
+            if slot(&mut filters, name).is_none() {
                 return Err(format!(
                     "unknown filter --{name}; filters are --theme, --character, --section, \
                      --source, --kind, --part, --page"

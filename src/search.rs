@@ -182,7 +182,8 @@ impl Ranking {
 }
 
 /// Filters as the user typed them. Values within one field are alternatives; fields must all hold.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Field names are the command-line flags without `--`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Filters {
     pub theme: Vec<String>,
     pub character: Vec<String>,

@@ -213,7 +213,7 @@ mod backend {
     use crate::index::{self, IndexStatus};
     use crate::ingest;
     use crate::model::Warning;
-    use crate::search::{Filters, Request};
+    use crate::search::Request;
 
     pub const NAME: &str = "tantivy";
 
@@ -272,18 +272,9 @@ mod backend {
     /// One search as the search command makes it (parse, search, excerpts; no printing).
     /// Returns the number of hits.
     pub fn search(engine: &Engine, q: &BenchQuery) -> Result<usize> {
-        let f = &q.filters;
         let req = Request {
             query: q.text.clone(),
-            filters: Filters {
-                theme: f.theme.clone(),
-                character: f.character.clone(),
-                section: f.section.clone(),
-                source: f.source.clone(),
-                kind: f.kind.clone(),
-                part: f.part.clone(),
-                page: f.page.clone(),
-            },
+            filters: q.filters.clone(),
             limit: super::LIMIT,
             context: super::CONTEXT,
             ..Request::default()
