@@ -293,13 +293,15 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
             let s = cli.search;
             let options = commands::search::SearchOptions {
                 query: s.query.join(" "),
-                theme: s.theme,
-                character: s.character,
-                section: s.section,
-                source: s.source,
-                kind: s.kind,
-                part: s.part,
-                page: s.page,
+                filters: nlmg_search::search::Filters {
+                    theme: s.theme,
+                    character: s.character,
+                    section: s.section,
+                    source: s.source,
+                    kind: s.kind,
+                    part: s.part,
+                    page: s.page,
+                },
                 limit: s.limit,
                 context: s.context,
                 json: s.json,

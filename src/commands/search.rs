@@ -14,13 +14,7 @@ const MAX_CONTEXT: usize = 20;
 #[derive(Debug, Clone, Default)]
 pub struct SearchOptions {
     pub query: String,
-    pub theme: Vec<String>,
-    pub character: Vec<String>,
-    pub section: Vec<String>,
-    pub source: Vec<String>,
-    pub kind: Vec<String>,
-    pub part: Vec<String>,
-    pub page: Vec<String>,
+    pub filters: Filters,
     pub limit: usize,
     pub context: usize,
     pub json: bool,
@@ -41,15 +35,7 @@ impl SearchOptions {
                 self.context
             )));
         }
-        let filters = Filters {
-            theme: self.theme.clone(),
-            character: self.character.clone(),
-            section: self.section.clone(),
-            source: self.source.clone(),
-            kind: self.kind.clone(),
-            part: self.part.clone(),
-            page: self.page.clone(),
-        };
+        let filters = self.filters.clone();
         if self.query.trim().is_empty() && filters.is_empty() {
             return Err(Error::Usage(
                 "nothing to search for: give a query (nlmg-search deferral) or a filter (--theme memory)"
@@ -116,7 +102,10 @@ mod tests {
         }
         let filters_only = SearchOptions {
             query: String::new(),
-            theme: vec!["memory".into()],
+            filters: Filters {
+                theme: vec!["memory".into()],
+                ..Filters::default()
+            },
             ..ok
         };
         assert!(filters_only.request().is_ok());
