@@ -236,22 +236,75 @@ pub fn normalise(text: &str) -> String {
 /// Crediting each judgment once means a near-duplicate of a passage already shown earns
 /// nothing, and DCG can never exceed the ideal built from the judgments.
 pub fn credit(hit_texts: &[&str], judgments: &[Judgment]) -> Vec<u8> {
+    let each: Vec<usize> = (0..judgments.len()).collect();
+    credit_answers(hit_texts, judgments, &each)
+}
+
+/// Like [`credit`], with judgments grouped into answers (`answer_of[i]` is judgment i's
+/// answer): a hit that matches any judgment of an answer claims the whole answer, once.
+pub fn credit_answers(hit_texts: &[&str], judgments: &[Judgment], answer_of: &[usize]) -> Vec<u8> {
     let needles: Vec<String> = judgments.iter().map(|j| normalise(&j.text)).collect();
-    let mut claimed = vec![false; judgments.len()];
+    let best = answer_grades(judgments, answer_of);
+    let mut claimed = vec![false; best.len()];
     hit_texts
         .iter()
         .map(|text| {
             let text = normalise(text);
             let mut gain = 0;
             for (i, needle) in needles.iter().enumerate() {
-                if !claimed[i] && text.contains(needle.as_str()) {
-                    claimed[i] = true;
-                    gain = gain.max(judgments[i].grade);
+                let a = answer_of[i];
+                if !claimed[a] && text.contains(needle.as_str()) {
+                    claimed[a] = true;
+                    gain = gain.max(best[a]);
                 }
             }
             gain
         })
         .collect()
+}
+
+/// The grade of each answer: the best grade among its judgments.
+fn answer_grades(judgments: &[Judgment], answer_of: &[usize]) -> Vec<u8> {
+    let n = answer_of.iter().map(|a| a + 1).max().unwrap_or(0);
+    let mut best = vec![0u8; n];
+    for (j, &a) in judgments.iter().zip(answer_of) {
+        best[a] = best[a].max(j.grade);
+    }
+    best
+}
+
+/// Which judgments name the same answer. Two judgments whose substrings occur in one passage,
+/// or in two passages of one near-duplicate group (the engine shows such a group as one hit
+/// with `also_in`), are one answer: a ranking can show it only once, so the ideal counts it
+/// once. `passages` holds each passage's text and its group; the result numbers answers from 0
+/// in judgment order.
+pub fn answers(judgments: &[Judgment], passages: &[(&str, usize)]) -> Vec<usize> {
+    let texts: Vec<String> = passages.iter().map(|(t, _)| normalise(t)).collect();
+    let groups: Vec<HashSet<usize>> = judgments
+        .iter()
+        .map(|j| {
+            let needle = normalise(&j.text);
+            texts
+                .iter()
+                .zip(passages)
+                .filter(|(t, _)| t.contains(needle.as_str()))
+                .map(|(_, (_, g))| *g)
+                .collect()
+        })
+        .collect();
+    let mut answer_of: Vec<usize> = Vec::with_capacity(judgments.len());
+    let mut next = 0;
+    for i in 0..judgments.len() {
+        let same = (0..i).find(|&k| !groups[i].is_disjoint(&groups[k]));
+        match same {
+            Some(k) => answer_of.push(answer_of[k]),
+            None => {
+                answer_of.push(next);
+                next += 1;
+            }
+        }
+    }
+    answer_of
 }
 
 /// Discounted cumulative gain of the first `k` grades, with gain 2^grade − 1 and discount
@@ -264,7 +317,12 @@ fn dcg(grades: impl Iterator<Item = u8>, k: usize) -> f64 {
 
 /// nDCG@k: DCG of the ranking over the DCG of the best possible ranking of the judgments.
 pub fn ndcg_at(k: usize, gains: &[u8], judgments: &[Judgment]) -> f64 {
-    let mut ideal: Vec<u8> = judgments.iter().map(|j| j.grade).collect();
+    let ideal: Vec<u8> = judgments.iter().map(|j| j.grade).collect();
+    ndcg_against(k, gains, ideal)
+}
+
+/// nDCG@k against the grades of the answers a perfect ranking would show.
+fn ndcg_against(k: usize, gains: &[u8], mut ideal: Vec<u8>) -> f64 {
     ideal.sort_unstable_by(|a, b| b.cmp(a));
     let ideal = dcg(ideal.into_iter(), k);
     if ideal == 0.0 {
@@ -305,10 +363,18 @@ pub struct Scores {
 impl Scores {
     /// Scores one ranked list of passage texts against a question's judgments.
     pub fn of(hit_texts: &[&str], judgments: &[Judgment]) -> Scores {
-        let gains = credit(hit_texts, judgments);
+        let each: Vec<usize> = (0..judgments.len()).collect();
+        Scores::of_answers(hit_texts, judgments, &each)
+    }
+
+    /// Scores a ranked list against judgments grouped into answers (see [`answers`]): each
+    /// answer is earned once and counts once in the ideal ranking and in P@k's denominator.
+    pub fn of_answers(hit_texts: &[&str], judgments: &[Judgment], answer_of: &[usize]) -> Scores {
+        let gains = credit_answers(hit_texts, judgments, answer_of);
+        let ideal = answer_grades(judgments, answer_of);
         Scores {
-            ndcg_at_5: ndcg_at(5, &gains, judgments),
-            p_at_3: precision_at(3, &gains, judgments.len()),
+            p_at_3: precision_at(3, &gains, ideal.len()),
+            ndcg_at_5: ndcg_against(5, &gains, ideal),
             mrr: reciprocal_rank(&gains),
         }
     }
@@ -438,6 +504,44 @@ mod tests {
         let s = Scores::of(&["the answer", "the answer again"], &judgments);
         assert!(close(s.ndcg_at_5, 1.0));
         assert!(close(s.p_at_3, 1.0));
+    }
+
+    #[test]
+    fn judgments_of_one_passage_or_duplicate_group_are_one_answer() {
+        // Passages: 0 and 1 are near-duplicates (group 0); 2 stands alone.
+        let passages = [
+            ("We all complete. Maybe none of us", 0),
+            ("What I'm not sure about. We all complete. Maybe", 0),
+            ("This reflection reveals the universal nature", 2),
+        ];
+        let judgments = [
+            j(3, "We all complete. Maybe"),
+            j(2, "What I'm not sure about"),
+            j(2, "reflection reveals the universal"),
+            j(1, "the universal nature"),
+        ];
+        let answer_of = answers(&judgments, &passages);
+        assert_eq!(answer_of, vec![0, 0, 1, 1]);
+        // The hit shows passage 0 with passage 1 folded into it, then passage 2: a perfect list.
+        let hits = [
+            "We all complete. Maybe none of us ¶ What I'm not sure about. We all complete. Maybe",
+            "This reflection reveals the universal nature",
+        ];
+        let s = Scores::of_answers(&hits, &judgments, &answer_of);
+        assert!(close(s.ndcg_at_5, 1.0), "{s:?}");
+        assert!(close(s.p_at_3, 1.0), "{s:?}");
+        // Counted one judgment each, the same list could never score 1.
+        let each = Scores::of(&hits, &judgments);
+        assert!(each.ndcg_at_5 < 0.95 && each.p_at_3 < 1.0, "{each:?}");
+        // The duplicate's own text alone claims the answer, and a repeat earns nothing.
+        assert_eq!(
+            credit_answers(
+                &["What I'm not sure about", "We all complete. Maybe"],
+                &judgments,
+                &answer_of
+            ),
+            vec![3, 0]
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! `NLMG_EVAL_SET=heldout` runs `tests/quality/heldout.toml` instead (floors not checked);
 //! `NLMG_EVAL_RANKING=full,-proximity` passes `--ranking` to the main column (for ablations).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -35,6 +36,8 @@ fn heldout_path() -> PathBuf {
 struct Run {
     /// Whole passage text of each hit, in rank order.
     hits: Vec<String>,
+    /// Ids of the near-duplicates folded into each hit (`also_in`), in the same order.
+    also_in: Vec<Vec<String>>,
     /// The summary line, kept for showing expansions and suggestions.
     summary: Option<serde_json::Value>,
     /// Why the run failed (exit code 2 or unreadable output).
@@ -146,7 +149,18 @@ fn parse_json_lines(stdout: &str) -> Run {
         };
         match value.get("type").and_then(|t| t.as_str()) {
             Some("hit") => match value.get("text").and_then(|t| t.as_str()) {
-                Some(text) => run.hits.push(text.to_string()),
+                Some(text) => {
+                    run.hits.push(text.to_string());
+                    let ids = value
+                        .get("also_in")
+                        .and_then(|a| a.as_array())
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|d| d.get("id").and_then(|i| i.as_str()))
+                        .map(str::to_string)
+                        .collect();
+                    run.also_in.push(ids);
+                }
                 None => {
                     run.error = Some(format!("hit on line {} has no \"text\"", n + 1));
                     return run;
@@ -165,11 +179,72 @@ struct Outcome {
     run: Run,
 }
 
-fn evaluate(engine: &Engine, q: &Question, ranking: Option<&str>) -> Outcome {
+/// The corpus as the engine segments it: what a hit's `also_in` ids stand for, and which
+/// judgments name the same answer ([`eval::answers`]).
+#[derive(Default)]
+struct Passages {
+    text_of: HashMap<String, String>,
+    /// Each passage's text and near-duplicate group.
+    table: Vec<(String, usize)>,
+}
+
+impl Passages {
+    /// Reads the corpus with the library's own pipeline; empty (each judgment its own answer,
+    /// folded duplicates unseen) when it cannot be read, as for a fake binary's missing corpus.
+    fn read(corpus: &Path) -> Passages {
+        let Ok(corpus) = nlmg_search::ingest::ingest(corpus) else {
+            return Passages::default();
+        };
+        let groups = nlmg_search::dedup::groups(&corpus.passages);
+        Passages {
+            text_of: corpus
+                .passages
+                .iter()
+                .map(|p| (p.id.clone(), p.text.clone()))
+                .collect(),
+            table: corpus
+                .passages
+                .iter()
+                .zip(groups)
+                .map(|(p, g)| (p.text.clone(), g))
+                .collect(),
+        }
+    }
+
+    fn answers(&self, q: &Question) -> Vec<usize> {
+        if self.table.is_empty() {
+            return (0..q.relevant.len()).collect();
+        }
+        let table: Vec<(&str, usize)> = self.table.iter().map(|(t, g)| (t.as_str(), *g)).collect();
+        eval::answers(&q.relevant, &table)
+    }
+
+    /// Each hit's text followed by the texts of the duplicates folded into it: the hit shows
+    /// them all ("also in: …"), so it is credited with whichever the judgments name.
+    fn shown(&self, run: &Run) -> Vec<String> {
+        run.hits
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let mut shown = text.clone();
+                for id in run.also_in.get(i).into_iter().flatten() {
+                    if let Some(t) = self.text_of.get(id) {
+                        shown.push_str(" \u{b6} ");
+                        shown.push_str(t);
+                    }
+                }
+                shown
+            })
+            .collect()
+    }
+}
+
+fn evaluate(engine: &Engine, q: &Question, ranking: Option<&str>, corpus: &Passages) -> Outcome {
     let run = engine.search(q, ranking);
-    let texts: Vec<&str> = run.hits.iter().map(String::as_str).collect();
+    let shown = corpus.shown(&run);
+    let texts: Vec<&str> = shown.iter().map(String::as_str).collect();
     Outcome {
-        scores: Scores::of(&texts, &q.relevant),
+        scores: Scores::of_answers(&texts, &q.relevant, &corpus.answers(q)),
         run,
     }
 }
@@ -241,9 +316,10 @@ fn run_evaluation(
         .map(|c| (*c, Vec::new(), Vec::new()))
         .collect();
     let mut errors = 0;
+    let corpus = Passages::read(&engine.corpus);
     for q in &set.questions {
-        let full = evaluate(engine, q, ranking);
-        let base = baseline.then(|| evaluate(engine, q, Some("baseline")));
+        let full = evaluate(engine, q, ranking, &corpus);
+        let base = baseline.then(|| evaluate(engine, q, Some("baseline"), &corpus));
         errors += usize::from(full.run.error.is_some());
         let _ = write!(
             text,
@@ -268,9 +344,14 @@ fn run_evaluation(
         }
         text.push('\n');
         if verbose {
-            let gains = eval::credit(
-                &full.run.hits.iter().map(String::as_str).collect::<Vec<_>>(),
+            let gains = eval::credit_answers(
+                &corpus
+                    .shown(&full.run)
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>(),
                 &q.relevant,
+                &corpus.answers(q),
             );
             for (rank, (hit, gain)) in full.run.hits.iter().zip(gains).take(5).enumerate() {
                 let preview: String = hit.chars().take(90).collect();
