@@ -34,7 +34,7 @@ use crate::model::{Corpus, Passage};
 
 /// Bump whenever the fields, the analyzer or the meaning of a stored value changes: an index
 /// with another version is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Name under which the text analyzer is registered (tantivy stores only the name).
 pub const ANALYZER: &str = "nlmg_en";
@@ -194,6 +194,10 @@ pub(crate) struct Fields {
     pub words: Field,
     /// Fast: reading order of the first passage of its near-duplicate group ([`crate::dedup`]).
     pub dup: Field,
+    /// The passage's first sentence: where a summary says what a paragraph is about.
+    pub lead: Field,
+    /// The previous passage's text, for a passage that continues it ("This metaphor …").
+    pub context: Field,
 }
 
 pub(crate) fn schema() -> (Schema, Fields) {
@@ -205,7 +209,9 @@ pub(crate) fn schema() -> (Schema, Fields) {
     );
     let id = b.add_text_field("id", tantivy::schema::STRING);
     let text = b.add_text_field("text", stemmed.clone());
-    let section = b.add_text_field("section", stemmed);
+    let section = b.add_text_field("section", stemmed.clone());
+    let lead = b.add_text_field("lead", stemmed.clone());
+    let context = b.add_text_field("context", stemmed);
     let tags = b.add_facet_field("tags", FacetOptions::default());
     let order = b.add_u64_field("order", NumericOptions::default().set_fast());
     let passage = b.add_text_field("passage", STORED);
@@ -224,6 +230,8 @@ pub(crate) fn schema() -> (Schema, Fields) {
             kind,
             words,
             dup,
+            lead,
+            context,
         },
     )
 }
@@ -244,6 +252,8 @@ pub(crate) fn fields(schema: &Schema) -> Result<Fields> {
         kind: f("kind")?,
         words: f("words")?,
         dup: f("dup")?,
+        lead: f("lead")?,
+        context: f("context")?,
     })
 }
 
@@ -495,8 +505,12 @@ fn write_generation(
     });
     let groups = crate::dedup::groups(&corpus.passages);
     for (order, p) in corpus.passages.iter().enumerate() {
+        let prev = order
+            .checked_sub(1)
+            .map(|i| &corpus.passages[i])
+            .filter(|q| Some(q.id.as_str()) == p.prev.as_deref());
         writer
-            .add_document(document(&f, p, order as u64, groups[order] as u64)?)
+            .add_document(document(&f, p, prev, order as u64, groups[order] as u64)?)
             .map_err(tantivy_error)?;
         progress(BuildEvent::Added { done: order + 1 });
     }
@@ -567,7 +581,13 @@ pub fn read_words(index_dir: &Path) -> Result<BTreeMap<String, u32>> {
     }
 }
 
-fn document(f: &Fields, p: &Passage, order: u64, dup: u64) -> Result<TantivyDocument> {
+fn document(
+    f: &Fields,
+    p: &Passage,
+    prev: Option<&Passage>,
+    order: u64,
+    dup: u64,
+) -> Result<TantivyDocument> {
     let json = serde_json::to_string(p).map_err(|e| Error::Index(e.to_string()))?;
     let kind = crate::model::Kind::ALL
         .iter()
@@ -582,6 +602,13 @@ fn document(f: &Fields, p: &Passage, order: u64, dup: u64) -> Result<TantivyDocu
         f.words => words(&p.text).count() as u64,
         f.dup => dup,
     );
+    use unicode_segmentation::UnicodeSegmentation;
+    if let Some(first) = p.text.unicode_sentences().next() {
+        d.add_text(f.lead, first);
+    }
+    if let Some(prev) = prev.filter(|_| continues(&p.text)) {
+        d.add_text(f.context, &prev.text);
+    }
     for h in &p.section {
         d.add_text(f.section, h);
         d.add_facet(f.tags, tag_facet("heading", h));
@@ -601,6 +628,18 @@ fn document(f: &Fields, p: &Passage, order: u64, dup: u64) -> Result<TantivyDocu
         d.add_facet(f.tags, tag_facet("page", &page.to_string()));
     }
     Ok(d)
+}
+
+fn continues(text: &str) -> bool {
+    let first = text
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    const OPENERS: &[&str] = &[
+        "This", "These", "That", "Those", "Such", "It", "Its", "He", "She", "His", "Her", "They",
+        "Their", "Here",
+    ];
+    OPENERS.contains(&first)
 }
 
 pub(crate) fn tantivy_error(e: tantivy::TantivyError) -> Error {

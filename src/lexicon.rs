@@ -73,9 +73,23 @@ pub struct Family {
 #[serde(deny_unknown_fields)]
 pub struct Intent {
     /// Opening words of the query, one phrase each ("who", "what happens").
+    #[serde(default)]
     pub opens: Vec<String>,
+    /// Words anywhere in the query that ask rather than say what is asked about ("mean" in
+    /// "what does it mean to complete"): they signal the intent and are not searched for.
+    #[serde(default)]
+    pub cues: Vec<String>,
     /// Kind name (as `--kind` takes it) → weight; kinds not named keep 1.0.
+    #[serde(default)]
     pub kinds: std::collections::BTreeMap<String, f32>,
+    /// Words an answer to such a question tends to use, searched at a low weight ("what
+    /// happened to Ruth" is answered by passages on her donations and death).
+    #[serde(default)]
+    pub answers: Vec<String>,
+    /// The novel's terms in the question are also looked for by their everyday words (the
+    /// glossary read backwards): a definition explains a term in plainer words.
+    #[serde(default)]
+    pub explain_terms: bool,
 }
 
 /// The whole lexicon.
@@ -122,8 +136,15 @@ impl Lexicon {
             }
         }
         for i in &lexicon.intents {
-            if i.opens.iter().all(|o| o.trim().is_empty()) {
-                return Err("an [[intent]] has no opening words".into());
+            if i.opens.iter().chain(&i.cues).all(|o| o.trim().is_empty()) {
+                return Err("an [[intent]] has neither opening words nor cue words".into());
+            }
+            if i.kinds.is_empty() && i.answers.is_empty() && !i.explain_terms {
+                return Err(format!(
+                    "the [[intent]] opening {:?} changes nothing; give it kinds, answers or \
+                     explain_terms",
+                    i.opens.first().or(i.cues.first()).map_or("", String::as_str)
+                ));
             }
             for (kind, weight) in &i.kinds {
                 if crate::model::Kind::parse(kind).is_none() {
@@ -250,6 +271,19 @@ mod tests {
                 false,
             ),
             ("[[intent]]\nopens = [\"who\"]\n", false),
+            (
+                "[[intent]]\ncues = [\"mean\"]\nexplain_terms = true\n",
+                true,
+            ),
+            (
+                "[[intent]]\nopens = [\"what happened to\"]\nanswers = [\"died\"]\n",
+                true,
+            ),
+            ("[[intent]]\nexplain_terms = true\n", false),
+            (
+                "[[intent]]\ncues = [\"mean\"]\nexplain = true\n",
+                false,
+            ),
         ] {
             assert_eq!(Lexicon::parse(text).is_ok(), ok, "{text}");
         }

@@ -447,11 +447,23 @@ struct Glossary {
     spellings: HashMap<String, Vec<(String, String)>>,
     /// stem → the family's (word, stem) pairs.
     families: HashMap<String, Vec<(String, String)>>,
-    /// Question intents: (opening stems, score weight per kind in [`Kind::ALL`] order).
-    intents: Vec<(Vec<String>, KindWeights)>,
+    /// Question intents, in the lexicon's order.
+    intents: Vec<IntentRule>,
+    /// Every intent opening as stems with its intent's index, longest first.
+    openings: Vec<(Vec<String>, usize)>,
+    /// The novel's term's stem → the everyday phrases for it, as stems.
+    explained: HashMap<String, Vec<Vec<String>>>,
 }
 
 type KindWeights = [f32; Kind::ALL.len()];
+
+/// A lexicon `[[intent]]`, analysed.
+struct IntentRule {
+    weights: KindWeights,
+    cues: Vec<String>,
+    answers: Vec<String>,
+    explain_terms: bool,
+}
 
 impl Glossary {
     fn new(lexicon: &Lexicon, analyzer: &mut TextAnalyzer) -> Glossary {
@@ -463,15 +475,28 @@ impl Glossary {
                     weights[i] = *w;
                 }
             }
+            let at = g.intents.len();
             for open in &intent.opens {
                 let stems = analyse(analyzer, open);
                 if !stems.is_empty() {
-                    g.intents.push((stems, weights));
+                    g.openings.push((stems, at));
                 }
             }
+            let stems_of = |list: &[String], analyzer: &mut TextAnalyzer| -> Vec<String> {
+                let mut out: Vec<String> = list.iter().flat_map(|w| analyse(analyzer, w)).collect();
+                out.sort();
+                out.dedup();
+                out
+            };
+            g.intents.push(IntentRule {
+                weights,
+                cues: stems_of(&intent.cues, analyzer),
+                answers: stems_of(&intent.answers, analyzer),
+                explain_terms: intent.explain_terms,
+            });
         }
         // Longest opening first: "what happens" is more specific than "what".
-        g.intents.sort_by_key(|(o, _)| std::cmp::Reverse(o.len()));
+        g.openings.sort_by_key(|(o, _)| std::cmp::Reverse(o.len()));
         for sp in &lexicon.spellings {
             let (b, a) = (
                 analyse(analyzer, &sp.british),
@@ -514,6 +539,12 @@ impl Glossary {
                     .map(|s| g.canonical(&s).to_string())
                     .collect();
                 if !phrase.is_empty() {
+                    for st in &stems {
+                        g.explained
+                            .entry(g.canonical(st).to_string())
+                            .or_default()
+                            .push(phrase.clone());
+                    }
                     g.everyday
                         .push((e.to_lowercase(), phrase, t.term.clone(), stems.clone()));
                 }
@@ -1128,16 +1159,22 @@ impl Engine {
         if words.is_empty() {
             return TextQuery::Empty;
         }
-        let content: Vec<&(String, String)> = if ranking.stopwords {
+        // Positions in `words` of the words that carry meaning.
+        let content_at: Vec<usize> = if ranking.stopwords {
             words
                 .iter()
-                .filter(|(w, _)| !STOP_WORDS.contains(&w.as_str()))
+                .enumerate()
+                .filter(|(_, (w, _))| !STOP_WORDS.contains(&w.as_str()))
                 // A lone letter is the tail of a possessive ("Ruth's") or an initial.
-                .filter(|(w, _)| w.chars().count() > 1 || w.chars().all(|c| c.is_ascii_digit()))
+                .filter(|(_, (w, _))| {
+                    w.chars().count() > 1 || w.chars().all(|c| c.is_ascii_digit())
+                })
+                .map(|(i, _)| i)
                 .collect()
         } else {
-            words.iter().collect()
+            (0..words.len()).collect()
         };
+        let content: Vec<&(String, String)> = content_at.iter().map(|&i| &words[i]).collect();
         if content.is_empty() {
             if words.len() < 2 {
                 read.notes.push(format!(
@@ -1155,16 +1192,53 @@ impl Engine {
                 .push(format!("{q:?} has only common words; matched as a phrase"));
             return TextQuery::Query(Box::new(PhraseQuery::new(terms)), set);
         }
+        let mut rule: Option<&IntentRule> = None;
+        // Words of the question's opening ("what happened to"): they ask, like a cue.
+        let mut opened_len = 0;
         if ranking.questions {
-            read.intent = self
-                .glossary
-                .intents
-                .iter()
-                .find(|(open, _)| {
-                    words.len() > open.len() && words.iter().zip(open).all(|((_, s), o)| s == o)
+            let opening = self.glossary.openings.iter().find(|(open, _)| {
+                words.len() > open.len() && words.iter().zip(open).all(|((_, s), o)| s == o)
+            });
+            opened_len = opening.map_or(0, |(open, _)| open.len());
+            let opened = opening.map(|(_, i)| *i);
+            let cued = || {
+                self.glossary.intents.iter().position(|r| {
+                    words.len() > 1 && words.iter().any(|(_, s)| r.cues.contains(s))
                 })
-                .map(|(_, w)| *w);
+            };
+            rule = opened.or_else(cued).map(|i| &self.glossary.intents[i]);
+            read.intent = rule.map(|r| r.weights);
         }
+        // A cue asks; it is not what is asked about ("what does it mean to complete").
+        let (content_at, content): (Vec<usize>, Vec<&(String, String)>) = match rule {
+            Some(r) => {
+                let kept: Vec<usize> = content_at
+                    .iter()
+                    .copied()
+                    .filter(|&i| i >= opened_len && !r.cues.contains(&words[i].1))
+                    .collect();
+                if kept.is_empty() {
+                    (content_at, content)
+                } else {
+                    let c = kept.iter().map(|&i| &words[i]).collect();
+                    (kept, c)
+                }
+            }
+            _ => (content_at, content),
+        };
+        // Everyday phrases of the glossary found in the query ("end up together" → couple).
+        // A phrase of several words is one idea: matched as a phrase or by the novel's term,
+        // never word by word ("grow up together" does not answer "end up together").
+        let glossed = if ranking.expansion {
+            self.glossed(&words)
+        } else {
+            vec![]
+        };
+        let in_idiom = |pos: usize| {
+            glossed
+                .iter()
+                .any(|g| g.span.len() > 1 && g.span.contains(&pos))
+        };
         let mut highlight: BTreeSet<String> = BTreeSet::new();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
         let term_q = |field, s: &str, boost: f32| -> (Occur, Box<dyn Query>) {
@@ -1210,11 +1284,14 @@ impl Engine {
         if ranking.coverage {
             let mut seen: Vec<&String> = vec![];
             for (i, (_, s)) in content.iter().enumerate() {
-                if seen.contains(&s) {
+                if seen.contains(&s) || in_idiom(content_at[i]) {
                     continue;
                 }
                 seen.push(s);
                 let mut alts: Vec<String> = vec![s.clone()];
+                for g in glossed.iter().filter(|g| g.span == (content_at[i]..content_at[i] + 1)) {
+                    alts.extend(g.term_stems.iter().cloned());
+                }
                 let fixed = &corrected[i];
                 if fixed != &content[i].0 {
                     alts.extend(analyse(&mut analyzer, fixed));
@@ -1231,11 +1308,40 @@ impl Engine {
                     );
                 }
                 let mut any: Vec<(Occur, Box<dyn Query>)> = vec![];
+                let n_docs = searcher.num_docs() as f32;
+                let df = alts
+                    .iter()
+                    .map(|a| doc_freq(searcher, self.fields.text, a))
+                    .max()
+                    .unwrap_or(0) as f32;
+                let idf = (1.0 + (n_docs - df + 0.5) / (df + 0.5)).ln();
+                let cov = tune("COVC", COVERAGE_BOOST) * idf.powf(tune("COVP", 0.0));
                 for a in alts {
                     any.push(term_q(self.fields.text, &a, 1.0));
                     if ranking.heading {
                         any.push(term_q(self.fields.section, &a, 1.0));
                     }
+                }
+                clauses.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(BooleanQuery::new(any)),
+                        cov,
+                    )),
+                ));
+            }
+            for g in glossed.iter().filter(|g| g.span.len() > 1) {
+                let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(
+                    Occur::Should,
+                    Box::new(PhraseQuery::new(
+                        words[g.span.clone()]
+                            .iter()
+                            .map(|(_, st)| Term::from_field_text(self.fields.text, st))
+                            .collect(),
+                    )),
+                )];
+                for st in &g.term_stems {
+                    any.push(term_q(self.fields.text, st, 1.0));
                 }
                 clauses.push((
                     Occur::Should,
@@ -1251,12 +1357,45 @@ impl Engine {
             read.suggestion = Some(fixed);
         }
         highlight.extend(stems.iter().cloned());
+        let idiom_stems: Vec<&String> = content
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| in_idiom(content_at[*i]))
+            .map(|(_, (_, st))| st)
+            .collect();
+        let weak = tune("IDIOMW", IDIOM_WORD_BOOST);
         for s in &stems {
-            clauses.push(term_q(self.fields.text, s, 1.0));
+            let lone = content
+                .iter()
+                .enumerate()
+                .any(|(i, (_, st))| st == s && !in_idiom(content_at[i]));
+            let w = if idiom_stems.contains(&s) && !lone { weak } else { 1.0 };
+            clauses.push(term_q(self.fields.text, s, w));
+        }
+        for g in glossed.iter().filter(|g| g.span.len() > 1) {
+            clauses.push((
+                Occur::Should,
+                Box::new(PhraseQuery::new(
+                    words[g.span.clone()]
+                        .iter()
+                        .map(|(_, st)| Term::from_field_text(self.fields.text, st))
+                        .collect(),
+                )),
+            ));
         }
         if ranking.heading {
             for s in &stems {
                 clauses.push(term_q(self.fields.section, s, HEADING_BOOST));
+            }
+        }
+        let lead_b = tune("LEAD", 0.0);
+        let ctx_b = tune("CTX", 0.0);
+        for s in &stems {
+            if lead_b > 0.0 {
+                clauses.push(term_q(self.fields.lead, s, lead_b));
+            }
+            if ctx_b > 0.0 {
+                clauses.push(term_q(self.fields.context, s, ctx_b));
             }
         }
         // Characters named in the query: every spelling of the name is the same word, and a
@@ -1292,7 +1431,7 @@ impl Engine {
                             Term::from_facet(self.fields.tags, &facet),
                             IndexRecordOption::Basic,
                         )),
-                        CHARACTER_BOOST,
+                        tune("CHAR", CHARACTER_BOOST),
                     )),
                 ));
             }
@@ -1300,7 +1439,12 @@ impl Engine {
         // Words near each other, in order, are a stronger sign than scattered words: each
         // neighbouring pair of the query, and the whole query when it is longer.
         if ranking.proximity {
-            let seq: Vec<&String> = content.iter().map(|(_, s)| s).collect();
+            let seq: Vec<&String> = content
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !in_idiom(content_at[*i]))
+                .map(|(_, (_, s))| s)
+                .collect();
             let mut phrase = |pair: &[&String], slop: u32| {
                 let terms: Vec<Term> = pair
                     .iter()
@@ -1310,7 +1454,7 @@ impl Engine {
                 p.set_slop(slop);
                 clauses.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(p), PROXIMITY_BOOST)),
+                    Box::new(BoostQuery::new(Box::new(p), tune("PROX", PROXIMITY_BOOST))),
                 ));
             };
             for pair in seq.windows(2) {
@@ -1335,27 +1479,31 @@ impl Engine {
                 }
             };
             // The novel's own terms for the everyday words a reader types ("teacher" → guardian).
-            // Compared as stems in one spelling: "teachers" and "modelled from" match too.
-            let query_stems: Vec<&str> = words
-                .iter()
-                .map(|(_, s)| self.glossary.canonical(s))
-                .collect();
-            for (_, phrase_stems, term, term_stems) in &self.glossary.everyday {
-                let at = query_stems
-                    .windows(phrase_stems.len())
-                    .position(|w| w.iter().zip(phrase_stems).all(|(a, b)| a == b));
-                if let Some(i) = at {
-                    let typed: Vec<&str> = words[i..i + phrase_stems.len()]
-                        .iter()
-                        .map(|(w, _)| w.as_str())
-                        .collect();
-                    let phrase = typed.join(" ");
-                    let mut new = false;
-                    for ts in term_stems {
-                        new |= add(ts, GLOSSARY_BOOST, &mut extra);
-                    }
-                    if new {
-                        push_expansion(&mut read.expansions, &phrase, term);
+            for g in &glossed {
+                let mut new = false;
+                for ts in &g.term_stems {
+                    new |= add(ts, tune("GLOSS", GLOSSARY_BOOST), &mut extra);
+                }
+                if new {
+                    push_expansion(&mut read.expansions, &g.phrase, &g.term);
+                }
+            }
+            if let Some(r) = rule {
+                // Words the answer to this kind of question tends to use.
+                for a in &r.answers {
+                    add(a, tune("ANSW", INTENT_ANSWER_BOOST), &mut extra);
+                }
+                // A definition explains the novel's term in everyday words.
+                if r.explain_terms {
+                    for (w, s) in &content {
+                        let key = self.glossary.canonical(s);
+                        for phrase in self.glossary.explained.get(key).into_iter().flatten() {
+                            if let [one] = phrase.as_slice() {
+                                if add(one, tune("EXPL", EXPLAIN_BOOST), &mut extra) {
+                                    push_expansion(&mut read.expansions, w, one);
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -1388,6 +1536,44 @@ impl Engine {
             query = Box::new(BooleanQuery::new(tag_boosts));
         }
         TextQuery::Query(query, highlight)
+    }
+
+    /// The glossary's everyday phrases in the query, longest first, not overlapping; compared as
+    /// stems in one spelling, so "teachers" and "modelled from" match too.
+    fn glossed(&self, words: &[(String, String)]) -> Vec<Glossed> {
+        let stems: Vec<&str> = words
+            .iter()
+            .map(|(_, s)| self.glossary.canonical(s))
+            .collect();
+        let mut found: Vec<Glossed> = vec![];
+        let mut entries: Vec<&(String, Vec<String>, String, Vec<String>)> =
+            self.glossary.everyday.iter().collect();
+        entries.sort_by_key(|(_, p, _, _)| std::cmp::Reverse(p.len()));
+        for (_, phrase, term, term_stems) in entries {
+            let n = phrase.len();
+            let mut i = 0;
+            while i + n <= stems.len() {
+                let hit = stems[i..i + n].iter().zip(phrase).all(|(a, b)| a == b);
+                let free = !found.iter().any(|g| g.span.start < i + n && i < g.span.end);
+                if hit && free {
+                    found.push(Glossed {
+                        span: i..i + n,
+                        phrase: words[i..i + n]
+                            .iter()
+                            .map(|(w, _)| w.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        term: term.clone(),
+                        term_stems: term_stems.clone(),
+                    });
+                    i += n;
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        found.sort_by_key(|g| g.span.start);
+        found
     }
 
     /// Passages using this exact word (lower case); 0 when unknown.
@@ -1474,6 +1660,17 @@ impl Engine {
     }
 }
 
+/// An everyday phrase of the glossary found in a query.
+struct Glossed {
+    /// Positions of its words in the query.
+    span: std::ops::Range<usize>,
+    /// The words as typed.
+    phrase: String,
+    /// The novel's term for it, and the term's stems.
+    term: String,
+    term_stems: Vec<String>,
+}
+
 /// How a plain query was read, for the user: notes, expansions and a correction.
 #[derive(Default)]
 struct Reading {
@@ -1482,6 +1679,13 @@ struct Reading {
     suggestion: Option<String>,
     /// Kind weights from the question's intent, when it has one.
     intent: Option<KindWeights>,
+}
+
+pub(crate) fn tune(name: &str, default: f32) -> f32 {
+    std::env::var(format!("NLMG_TUNE_{name}"))
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn push_expansion(list: &mut Vec<Expansion>, from: &str, to: &str) {
@@ -1516,6 +1720,13 @@ const GLOSSARY_BOOST: f32 = 0.8;
 const SPELLING_BOOST: f32 = 1.0;
 /// Weight of another member of a word family from the lexicon (defer / deferral).
 const FAMILY_BOOST: f32 = 1.0;
+/// Weight of each word of an everyday phrase the glossary knows, matched alone: the phrase is
+/// one idea, so its words apart are a weak sign.
+const IDIOM_WORD_BOOST: f32 = 0.3;
+/// Weight of a word that answers to the question's kind tend to use (lexicon intent `answers`).
+const INTENT_ANSWER_BOOST: f32 = 0.3;
+/// Weight of an everyday word for a novel's term the question asks to have explained.
+const EXPLAIN_BOOST: f32 = 0.5;
 /// Weight of a close pair or of the whole query close together.
 const PROXIMITY_BOOST: f32 = 1.0;
 /// Constant score for each distinct query word a passage contains (BM25 for one word in this
