@@ -1112,9 +1112,17 @@ impl Engine {
         } else {
             vec![self.fields.text]
         };
+        let mut fields = fields;
+        let ctx = tune("CTXOP", CONTEXT_BOOST);
+        if ctx > 0.0 {
+            fields.push(self.fields.context);
+        }
         let mut parser = QueryParser::for_index(&self.index, fields);
         if ranking.heading {
             parser.set_field_boost(self.fields.section, HEADING_BOOST);
+        }
+        if ctx > 0.0 {
+            parser.set_field_boost(self.fields.context, ctx);
         }
         let (query, errors) = parser.parse_query_lenient(&repaired);
         let query = guard::guard_exclusions(query);
@@ -1257,9 +1265,12 @@ impl Engine {
         // BM25 score; the correction adds its own.
         let mut stems: Vec<String> = vec![];
         let mut corrected: Vec<String> = vec![];
+        // The stem each content word is read as: its correction's when it has one.
+        let mut read_as: Vec<String> = vec![];
         let mut any_correction = false;
         for (w, s) in &content {
             let mut shown = w.clone();
+            let mut used = s.clone();
             if ranking.fuzzy && self.word_count(w) == 0 {
                 if let Some(fix) = self.correction(w) {
                     let fix_stem = analyse(&mut analyzer, &fix);
@@ -1269,12 +1280,14 @@ impl Engine {
                                 stems.push(fs.clone());
                             }
                             shown = fix.clone();
+                            used = fs.clone();
                             any_correction = true;
                         }
                     }
                 }
             }
             corrected.push(shown);
+            read_as.push(used);
             if !stems.contains(s) {
                 stems.push(s.clone());
             }
@@ -1439,11 +1452,11 @@ impl Engine {
         // Words near each other, in order, are a stronger sign than scattered words: each
         // neighbouring pair of the query, and the whole query when it is longer.
         if ranking.proximity {
-            let seq: Vec<&String> = content
+            let seq: Vec<&String> = read_as
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| !in_idiom(content_at[*i]))
-                .map(|(_, (_, s))| s)
+                .map(|(_, s)| s)
                 .collect();
             let mut phrase = |pair: &[&String], slop: u32| {
                 let terms: Vec<Term> = pair
@@ -1493,9 +1506,14 @@ impl Engine {
                 for a in &r.answers {
                     add(a, tune("ANSW", INTENT_ANSWER_BOOST), &mut extra);
                 }
-                // A definition explains the novel's term in everyday words.
-                if r.explain_terms {
-                    for (w, s) in &content {
+            }
+            // A definition explains the novel's term in everyday words; a term searched alone
+            // asks what it is just as much.
+            let explain = rule.is_some_and(|r| r.explain_terms)
+                || (read_as.len() == 1 && tune("SINGLEX", 1.0) > 0.0);
+            {
+                if explain {
+                    for (w, s) in corrected.iter().zip(&read_as) {
                         let key = self.glossary.canonical(s);
                         for phrase in self.glossary.explained.get(key).into_iter().flatten() {
                             if let [one] = phrase.as_slice() {
@@ -1727,6 +1745,9 @@ const IDIOM_WORD_BOOST: f32 = 0.3;
 const INTENT_ANSWER_BOOST: f32 = 0.3;
 /// Weight of an everyday word for a novel's term the question asks to have explained.
 const EXPLAIN_BOOST: f32 = 0.5;
+/// Weight of a match in the passage a passage continues ("This reflection …" after the
+/// quotation it discusses), for quoted phrases: the discussion of a quotation is an answer too.
+const CONTEXT_BOOST: f32 = 0.3;
 /// Weight of a close pair or of the whole query close together.
 const PROXIMITY_BOOST: f32 = 1.0;
 /// Constant score for each distinct query word a passage contains (BM25 for one word in this
