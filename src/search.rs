@@ -451,8 +451,8 @@ struct Glossary {
     intents: Vec<IntentRule>,
     /// Every intent opening as stems with its intent's index, longest first.
     openings: Vec<(Vec<String>, usize)>,
-    /// The novel's term's stem → the everyday phrases for it, as stems.
-    explained: HashMap<String, Vec<Vec<String>>>,
+    /// The novel's term's stem → the everyday phrases for it: (as written, as stems).
+    explained: HashMap<String, Vec<(String, Vec<String>)>>,
 }
 
 type KindWeights = [f32; Kind::ALL.len()];
@@ -543,7 +543,7 @@ impl Glossary {
                         g.explained
                             .entry(g.canonical(st).to_string())
                             .or_default()
-                            .push(phrase.clone());
+                            .push((e.to_lowercase(), phrase.clone()));
                     }
                     g.everyday
                         .push((e.to_lowercase(), phrase, t.term.clone(), stems.clone()));
@@ -1515,10 +1515,29 @@ impl Engine {
                 if explain {
                     for (w, s) in corrected.iter().zip(&read_as) {
                         let key = self.glossary.canonical(s);
-                        for phrase in self.glossary.explained.get(key).into_iter().flatten() {
-                            if let [one] = phrase.as_slice() {
-                                if add(one, tune("EXPL", EXPLAIN_BOOST), &mut extra) {
-                                    push_expansion(&mut read.expansions, w, one);
+                        for (text, phrase) in self.glossary.explained.get(key).into_iter().flatten()
+                        {
+                            let weight = tune("EXPL", EXPLAIN_BOOST);
+                            match phrase.as_slice() {
+                                [one] => {
+                                    if add(one, weight, &mut extra) {
+                                        push_expansion(&mut read.expansions, w, text);
+                                    }
+                                }
+                                several => {
+                                    let terms = several
+                                        .iter()
+                                        .map(|st| Term::from_field_text(self.fields.text, st))
+                                        .collect();
+                                    clauses.push((
+                                        Occur::Should,
+                                        Box::new(BoostQuery::new(
+                                            Box::new(PhraseQuery::new(terms)),
+                                            weight,
+                                        )),
+                                    ));
+                                    highlight.extend(several.iter().cloned());
+                                    push_expansion(&mut read.expansions, w, text);
                                 }
                             }
                         }
