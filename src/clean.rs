@@ -91,6 +91,16 @@ struct RulesFile {
     kind: Vec<KindSpec>,
     #[serde(default)]
     part: Vec<PartSpec>,
+    #[serde(default)]
+    context: ContextSpec,
+}
+
+/// `[context]`: how to tell a passage that cannot be read without the one before it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContextSpec {
+    #[serde(default)]
+    continues: Vec<String>,
 }
 
 /// A literal repair: `from` becomes `to`.
@@ -114,6 +124,9 @@ pub struct Rules {
     pub kinds: Vec<(Kind, Vec<String>)>,
     /// Part number and the heading pattern that announces it.
     pub parts: Vec<(u8, Regex)>,
+    /// Opening words of a passage that continues the previous one ("This", "These"), as
+    /// written: the discussion after a quotation starts "This reflection …".
+    pub continues: Vec<String>,
 }
 
 fn set(specs: &[PatternSpec], what: &str) -> std::result::Result<RegexSet, String> {
@@ -174,6 +187,7 @@ impl Rules {
             layout: l,
             kinds,
             parts,
+            continues: f.context.continues,
         })
     }
 
@@ -480,9 +494,18 @@ mod tests {
             "[[kind]]\nkind = 'poem'\nheadings = []",
             "[layout]\nmin_words = 300",
             "[[dorp]]\npattern = 'x'",
+            "[context]\nopeners = ['This']",
         ] {
             assert!(Rules::parse(bad).is_err(), "{bad}");
         }
         assert!(Rules::parse("").is_ok());
+    }
+
+    #[test]
+    fn context_openers_are_read_as_written() {
+        assert!(Rules::parse("").unwrap().continues.is_empty());
+        let r = Rules::parse("[context]\ncontinues = ['This', 'These']").unwrap();
+        assert_eq!(r.continues, ["This", "These"]);
+        assert!(rules().continues.iter().any(|w| w == "This"));
     }
 }

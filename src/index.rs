@@ -194,8 +194,6 @@ pub(crate) struct Fields {
     pub words: Field,
     /// Fast: reading order of the first passage of its near-duplicate group ([`crate::dedup`]).
     pub dup: Field,
-    /// The passage's first sentence: where a summary says what a paragraph is about.
-    pub lead: Field,
     /// The previous passage's text, for a passage that continues it ("This metaphor …").
     pub context: Field,
 }
@@ -210,7 +208,6 @@ pub(crate) fn schema() -> (Schema, Fields) {
     let id = b.add_text_field("id", tantivy::schema::STRING);
     let text = b.add_text_field("text", stemmed.clone());
     let section = b.add_text_field("section", stemmed.clone());
-    let lead = b.add_text_field("lead", stemmed.clone());
     let context = b.add_text_field("context", stemmed);
     let tags = b.add_facet_field("tags", FacetOptions::default());
     let order = b.add_u64_field("order", NumericOptions::default().set_fast());
@@ -230,7 +227,6 @@ pub(crate) fn schema() -> (Schema, Fields) {
             kind,
             words,
             dup,
-            lead,
             context,
         },
     )
@@ -252,7 +248,6 @@ pub(crate) fn fields(schema: &Schema) -> Result<Fields> {
         kind: f("kind")?,
         words: f("words")?,
         dup: f("dup")?,
-        lead: f("lead")?,
         context: f("context")?,
     })
 }
@@ -508,7 +503,8 @@ fn write_generation(
         let prev = order
             .checked_sub(1)
             .map(|i| &corpus.passages[i])
-            .filter(|q| Some(q.id.as_str()) == p.prev.as_deref());
+            .filter(|q| Some(q.id.as_str()) == p.prev.as_deref())
+            .filter(|_| continues(&p.text, &corpus.continues));
         writer
             .add_document(document(&f, p, prev, order as u64, groups[order] as u64)?)
             .map_err(tantivy_error)?;
@@ -581,6 +577,7 @@ pub fn read_words(index_dir: &Path) -> Result<BTreeMap<String, u32>> {
     }
 }
 
+/// The passage as an index document; `prev` is the passage it continues, if it does.
 fn document(
     f: &Fields,
     p: &Passage,
@@ -602,11 +599,7 @@ fn document(
         f.words => words(&p.text).count() as u64,
         f.dup => dup,
     );
-    use unicode_segmentation::UnicodeSegmentation;
-    if let Some(first) = p.text.unicode_sentences().next() {
-        d.add_text(f.lead, first);
-    }
-    if let Some(prev) = prev.filter(|_| continues(&p.text)) {
+    if let Some(prev) = prev {
         d.add_text(f.context, &prev.text);
     }
     for h in &p.section {
@@ -630,16 +623,10 @@ fn document(
     Ok(d)
 }
 
-fn continues(text: &str) -> bool {
-    let first = text
-        .split(|c: char| !c.is_alphanumeric())
-        .find(|w| !w.is_empty())
-        .unwrap_or("");
-    const OPENERS: &[&str] = &[
-        "This", "These", "That", "Those", "Such", "It", "Its", "He", "She", "His", "Her", "They",
-        "Their", "Here",
-    ];
-    OPENERS.contains(&first)
+/// Whether a passage opens with one of the words that refer back to the passage before it.
+fn continues(text: &str, openers: &[String]) -> bool {
+    let first = words(text).next().unwrap_or("");
+    openers.iter().any(|o| o == first)
 }
 
 pub(crate) fn tantivy_error(e: tantivy::TantivyError) -> Error {
@@ -949,6 +936,7 @@ mod tests {
             warnings: vec![],
             fingerprint: fingerprint.into(),
             bytes: 60,
+            continues: vec![],
         }
     }
 

@@ -170,6 +170,7 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
     let mut out = Corpus {
         warnings,
         fingerprint: fingerprint(corpus_dir)?,
+        continues: rules.continues.clone(),
         ..Corpus::default()
     };
     for raw in raws {

@@ -143,7 +143,10 @@ impl Lexicon {
                 return Err(format!(
                     "the [[intent]] opening {:?} changes nothing; give it kinds, answers or \
                      explain_terms",
-                    i.opens.first().or(i.cues.first()).map_or("", String::as_str)
+                    i.opens
+                        .first()
+                        .or(i.cues.first())
+                        .map_or("", String::as_str)
                 ));
             }
             for (kind, weight) in &i.kinds {
@@ -280,10 +283,7 @@ mod tests {
                 true,
             ),
             ("[[intent]]\nexplain_terms = true\n", false),
-            (
-                "[[intent]]\ncues = [\"mean\"]\nexplain = true\n",
-                false,
-            ),
+            ("[[intent]]\ncues = [\"mean\"]\nexplain = true\n", false),
         ] {
             assert_eq!(Lexicon::parse(text).is_ok(), ok, "{text}");
         }

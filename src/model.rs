@@ -173,4 +173,6 @@ pub struct Corpus {
     pub fingerprint: String,
     /// Total bytes of source text read.
     pub bytes: u64,
+    /// Words that open a passage continuing the one before it (`[context]` in cleaning.toml).
+    pub continues: Vec<String>,
 }

@@ -78,6 +78,9 @@ pub struct Ranking {
     /// A question's opening words say what kind of passage answers it (lexicon `[[intent]]`):
     /// "who is …" prefers character entries, "why …" analysis and FAQ answers.
     pub questions: bool,
+    /// A quoted phrase also finds the passage that discusses the one holding it ("This
+    /// reflection …" after a quotation).
+    pub context: bool,
 }
 
 impl Default for Ranking {
@@ -99,6 +102,7 @@ impl Ranking {
         dedup: true,
         characters: true,
         questions: true,
+        context: true,
     };
     pub const BASELINE: Ranking = Ranking {
         stopwords: false,
@@ -112,9 +116,10 @@ impl Ranking {
         dedup: false,
         characters: false,
         questions: false,
+        context: false,
     };
     /// Technique names as accepted by [`Ranking::parse`], in the order they are measured.
-    pub const TECHNIQUES: [&'static str; 11] = [
+    pub const TECHNIQUES: [&'static str; 12] = [
         "stopwords",
         "expansion",
         "fuzzy",
@@ -126,6 +131,7 @@ impl Ranking {
         "dedup",
         "characters",
         "questions",
+        "context",
     ];
 
     #[cfg(test)]
@@ -150,6 +156,7 @@ impl Ranking {
             "dedup" => &mut self.dedup,
             "characters" => &mut self.characters,
             "questions" => &mut self.questions,
+            "context" => &mut self.context,
             _ => return None,
         })
     }
@@ -1112,17 +1119,18 @@ impl Engine {
         } else {
             vec![self.fields.text]
         };
+        // A quoted phrase is also looked for in the passage a passage continues: the
+        // discussion after a quotation answers a search for the quotation too.
         let mut fields = fields;
-        let ctx = tune("CTXOP", CONTEXT_BOOST);
-        if ctx > 0.0 {
+        if ranking.context {
             fields.push(self.fields.context);
         }
         let mut parser = QueryParser::for_index(&self.index, fields);
         if ranking.heading {
             parser.set_field_boost(self.fields.section, HEADING_BOOST);
         }
-        if ctx > 0.0 {
-            parser.set_field_boost(self.fields.context, ctx);
+        if ranking.context {
+            parser.set_field_boost(self.fields.context, CONTEXT_BOOST);
         }
         let (query, errors) = parser.parse_query_lenient(&repaired);
         let query = guard::guard_exclusions(query);
@@ -1210,9 +1218,10 @@ impl Engine {
             opened_len = opening.map_or(0, |(open, _)| open.len());
             let opened = opening.map(|(_, i)| *i);
             let cued = || {
-                self.glossary.intents.iter().position(|r| {
-                    words.len() > 1 && words.iter().any(|(_, s)| r.cues.contains(s))
-                })
+                self.glossary
+                    .intents
+                    .iter()
+                    .position(|r| words.len() > 1 && words.iter().any(|(_, s)| r.cues.contains(s)))
             };
             rule = opened.or_else(cued).map(|i| &self.glossary.intents[i]);
             read.intent = rule.map(|r| r.weights);
@@ -1302,7 +1311,10 @@ impl Engine {
                 }
                 seen.push(s);
                 let mut alts: Vec<String> = vec![s.clone()];
-                for g in glossed.iter().filter(|g| g.span == (content_at[i]..content_at[i] + 1)) {
+                for g in glossed
+                    .iter()
+                    .filter(|g| g.span == (content_at[i]..content_at[i] + 1))
+                {
                     alts.extend(g.term_stems.iter().cloned());
                 }
                 let fixed = &corrected[i];
@@ -1321,14 +1333,6 @@ impl Engine {
                     );
                 }
                 let mut any: Vec<(Occur, Box<dyn Query>)> = vec![];
-                let n_docs = searcher.num_docs() as f32;
-                let df = alts
-                    .iter()
-                    .map(|a| doc_freq(searcher, self.fields.text, a))
-                    .max()
-                    .unwrap_or(0) as f32;
-                let idf = (1.0 + (n_docs - df + 0.5) / (df + 0.5)).ln();
-                let cov = tune("COVC", COVERAGE_BOOST) * idf.powf(tune("COVP", 0.0));
                 for a in alts {
                     any.push(term_q(self.fields.text, &a, 1.0));
                     if ranking.heading {
@@ -1339,7 +1343,7 @@ impl Engine {
                     Occur::Should,
                     Box::new(ConstScoreQuery::new(
                         Box::new(BooleanQuery::new(any)),
-                        cov,
+                        COVERAGE_BOOST,
                     )),
                 ));
             }
@@ -1376,13 +1380,17 @@ impl Engine {
             .filter(|(i, _)| in_idiom(content_at[*i]))
             .map(|(_, (_, st))| st)
             .collect();
-        let weak = tune("IDIOMW", IDIOM_WORD_BOOST);
+        let weak = IDIOM_WORD_BOOST;
         for s in &stems {
             let lone = content
                 .iter()
                 .enumerate()
                 .any(|(i, (_, st))| st == s && !in_idiom(content_at[i]));
-            let w = if idiom_stems.contains(&s) && !lone { weak } else { 1.0 };
+            let w = if idiom_stems.contains(&s) && !lone {
+                weak
+            } else {
+                1.0
+            };
             clauses.push(term_q(self.fields.text, s, w));
         }
         for g in glossed.iter().filter(|g| g.span.len() > 1) {
@@ -1399,16 +1407,6 @@ impl Engine {
         if ranking.heading {
             for s in &stems {
                 clauses.push(term_q(self.fields.section, s, HEADING_BOOST));
-            }
-        }
-        let lead_b = tune("LEAD", 0.0);
-        let ctx_b = tune("CTX", 0.0);
-        for s in &stems {
-            if lead_b > 0.0 {
-                clauses.push(term_q(self.fields.lead, s, lead_b));
-            }
-            if ctx_b > 0.0 {
-                clauses.push(term_q(self.fields.context, s, ctx_b));
             }
         }
         // Characters named in the query: every spelling of the name is the same word, and a
@@ -1444,7 +1442,7 @@ impl Engine {
                             Term::from_facet(self.fields.tags, &facet),
                             IndexRecordOption::Basic,
                         )),
-                        tune("CHAR", CHARACTER_BOOST),
+                        CHARACTER_BOOST,
                     )),
                 ));
             }
@@ -1467,7 +1465,7 @@ impl Engine {
                 p.set_slop(slop);
                 clauses.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(p), tune("PROX", PROXIMITY_BOOST))),
+                    Box::new(BoostQuery::new(Box::new(p), PROXIMITY_BOOST)),
                 ));
             };
             for pair in seq.windows(2) {
@@ -1495,7 +1493,7 @@ impl Engine {
             for g in &glossed {
                 let mut new = false;
                 for ts in &g.term_stems {
-                    new |= add(ts, tune("GLOSS", GLOSSARY_BOOST), &mut extra);
+                    new |= add(ts, GLOSSARY_BOOST, &mut extra);
                 }
                 if new {
                     push_expansion(&mut read.expansions, &g.phrase, &g.term);
@@ -1504,20 +1502,19 @@ impl Engine {
             if let Some(r) = rule {
                 // Words the answer to this kind of question tends to use.
                 for a in &r.answers {
-                    add(a, tune("ANSW", INTENT_ANSWER_BOOST), &mut extra);
+                    add(a, INTENT_ANSWER_BOOST, &mut extra);
                 }
             }
             // A definition explains the novel's term in everyday words; a term searched alone
             // asks what it is just as much.
-            let explain = rule.is_some_and(|r| r.explain_terms)
-                || (read_as.len() == 1 && tune("SINGLEX", 1.0) > 0.0);
+            let explain = rule.is_some_and(|r| r.explain_terms) || read_as.len() == 1;
             {
                 if explain {
                     for (w, s) in corrected.iter().zip(&read_as) {
                         let key = self.glossary.canonical(s);
                         for (text, phrase) in self.glossary.explained.get(key).into_iter().flatten()
                         {
-                            let weight = tune("EXPL", EXPLAIN_BOOST);
+                            let weight = EXPLAIN_BOOST;
                             match phrase.as_slice() {
                                 [one] => {
                                     if add(one, weight, &mut extra) {
@@ -1716,13 +1713,6 @@ struct Reading {
     suggestion: Option<String>,
     /// Kind weights from the question's intent, when it has one.
     intent: Option<KindWeights>,
-}
-
-pub(crate) fn tune(name: &str, default: f32) -> f32 {
-    std::env::var(format!("NLMG_TUNE_{name}"))
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 fn push_expansion(list: &mut Vec<Expansion>, from: &str, to: &str) {
@@ -2185,6 +2175,7 @@ mod tests {
             warnings: vec![],
             fingerprint: "test".into(),
             bytes: 100,
+            continues: vec![],
         };
         let dir = tempfile::tempdir().unwrap();
         index::build(&corpus, dir.path(), &mut |_| {}).unwrap();
@@ -2424,6 +2415,169 @@ mod tests {
         assert!(run("teachers pretend", Ranking::BASELINE)
             .expansions
             .is_empty());
+    }
+
+    /// An engine over one source of plain passages (in reading order), with the shipped
+    /// lexicon and the given words marking a passage that continues the one before it.
+    fn plain_engine(texts: &[(Kind, &str)], continues: &[&str]) -> (tempfile::TempDir, Engine) {
+        use crate::model::{Corpus, Source};
+        let n = texts.len() as u32;
+        let passages = texts
+            .iter()
+            .enumerate()
+            .map(|(i, (kind, text))| {
+                let seq = i as u32;
+                Passage {
+                    id: format!("notes:{seq}"),
+                    source: "notes".into(),
+                    seq,
+                    section: vec!["Notes".into()],
+                    kind: *kind,
+                    part: None,
+                    characters: vec![],
+                    themes: vec![],
+                    pages: vec![],
+                    text: text.to_string(),
+                    source_range: [0, 0],
+                    prev: seq.checked_sub(1).map(|s| format!("notes:{s}")),
+                    next: (seq + 1 < n).then(|| format!("notes:{}", seq + 1)),
+                    provenance: vec![],
+                }
+            })
+            .collect();
+        let corpus = Corpus {
+            sources: vec![Source {
+                id: "notes".into(),
+                title: "Notes".into(),
+                kind: String::new(),
+                description: String::new(),
+                file: "notes.txt".into(),
+            }],
+            passages,
+            warnings: vec![],
+            fingerprint: "test".into(),
+            bytes: 100,
+            continues: continues.iter().map(|s| s.to_string()).collect(),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        index::build(&corpus, dir.path(), &mut |_| {}).unwrap();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let engine = Engine::open(dir.path(), &shipped).unwrap();
+        (dir, engine)
+    }
+
+    fn search_with(engine: &Engine, q: &str, ranking: &str) -> Response {
+        engine
+            .search(&Request {
+                query: q.into(),
+                ranking: Ranking::parse(ranking).unwrap(),
+                ..Request::default()
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn a_quoted_phrase_also_finds_the_discussion_of_its_quotation() {
+        let (_dir, engine) = plain_engine(
+            &[
+                (
+                    Kind::Quotation,
+                    "\"We all complete. Maybe none of us understand.\"",
+                ),
+                (
+                    Kind::Analysis,
+                    "This reflection shows the universal side of the novel.",
+                ),
+                (
+                    Kind::Analysis,
+                    "Another reflection on the novel and its themes.",
+                ),
+                (Kind::Quotation, "\"The boat was stranded in the marsh.\""),
+                (
+                    Kind::Analysis,
+                    "Ishiguro shows how the clones accept their fate.",
+                ),
+            ],
+            &["This"],
+        );
+        let full = search_with(&engine, "\"we all complete\"", "full");
+        // The quotation first, then the passage that discusses it; not the one that merely
+        // follows a passage, nor one that opens with a word outside the list.
+        assert_eq!(ids(&full), vec!["notes:0", "notes:1"]);
+        let without = search_with(&engine, "\"we all complete\"", "full,-context");
+        assert_eq!(ids(&without), vec!["notes:0"]);
+        // Plain words are not read through the previous passage.
+        assert_eq!(
+            ids(&search_with(&engine, "complete", "full")),
+            vec!["notes:0"]
+        );
+    }
+
+    #[test]
+    fn a_glossary_phrase_is_one_idea_matched_as_a_phrase_or_by_the_term() {
+        let (_dir, engine) = plain_engine(
+            &[
+                (
+                    Kind::Plot,
+                    "Kathy, Ruth and Tommy grow up together at Hailsham.",
+                ),
+                (
+                    Kind::Plot,
+                    "Kathy and Tommy, now united as a couple, visit Madame.",
+                ),
+                (Kind::Plot, "Kathy and Tommy drive to the coast in the end."),
+            ],
+            &[],
+        );
+        let r = search_with(&engine, "do kathy and tommy end up together", "full");
+        assert_eq!(ids(&r)[0], "notes:1", "{:?}", ids(&r));
+        assert!(r
+            .expansions
+            .iter()
+            .any(|e| e.from == "end up together" && e.to == ["couple"]));
+        // Word by word, 'grow up together' shares two of the three words and wins.
+        let plain = search_with(
+            &engine,
+            "do kathy and tommy end up together",
+            "full,-expansion",
+        );
+        assert_ne!(ids(&plain)[0], "notes:1", "{:?}", ids(&plain));
+    }
+
+    #[test]
+    fn question_openings_and_cues_ask_and_intents_add_what_answers_use() {
+        let (_dir, engine) = plain_engine(
+            &[
+                (
+                    Kind::Plot,
+                    "These encounters often happen in cold rooms at the Cottages.",
+                ),
+                (Kind::Plot, "Ruth makes her second donation and completes."),
+                (
+                    Kind::Analysis,
+                    "Completing is a euphemism for death in the novel.",
+                ),
+                (
+                    Kind::Analysis,
+                    "The novel asks what it means to be human and to complete.",
+                ),
+            ],
+            &[],
+        );
+        // "happened" belongs to the question: the passage where things merely happen is not
+        // an answer; the one on Ruth's donations is.
+        let r = search_with(&engine, "what happened to ruth", "full");
+        assert_eq!(ids(&r)[0], "notes:1", "{:?}", ids(&r));
+        assert!(!ids(&r).contains(&"notes:0"), "{:?}", ids(&r));
+        let plain = search_with(&engine, "what happened to ruth", "full,-questions");
+        assert!(ids(&plain).contains(&"notes:0"), "{:?}", ids(&plain));
+        // "mean" asks for a definition: the term's everyday words are searched, "mean" is not.
+        let r = search_with(&engine, "what does it mean to complete", "full");
+        assert_eq!(ids(&r)[0], "notes:2", "{:?}", ids(&r));
+        assert!(r
+            .expansions
+            .iter()
+            .any(|e| e.from == "complete" && e.to.iter().any(|t| t == "death")));
     }
 
     proptest::proptest! {
