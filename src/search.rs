@@ -1119,21 +1119,12 @@ impl Engine {
         } else {
             vec![self.fields.text]
         };
-        // A quoted phrase is also looked for in the passage a passage continues: the
-        // discussion after a quotation answers a search for the quotation too.
-        let mut fields = fields;
-        if ranking.context {
-            fields.push(self.fields.context);
-        }
         let mut parser = QueryParser::for_index(&self.index, fields);
         if ranking.heading {
             parser.set_field_boost(self.fields.section, HEADING_BOOST);
         }
-        if ranking.context {
-            parser.set_field_boost(self.fields.context, CONTEXT_BOOST);
-        }
         let (query, errors) = parser.parse_query_lenient(&repaired);
-        let query = guard::guard_exclusions(query);
+        let mut query = guard::guard_exclusions(query);
         if !errors.is_empty() {
             notes.push(format!(
                 "parts of the query could not be read as written and were ignored: {}",
@@ -1143,6 +1134,21 @@ impl Engine {
                     .collect::<Vec<_>>()
                     .join("; ")
             ));
+        }
+        // A search for a quotation also finds its discussion: the passage that continues the
+        // one holding the phrase ("This reflection …"). Only for quoted phrases alone, so
+        // AND, OR and exclusions keep meaning the passage's own words.
+        if ranking.context && errors.is_empty() && only_phrases(&repaired) {
+            let in_context = QueryParser::for_index(&self.index, vec![self.fields.context])
+                .parse_query_lenient(&repaired)
+                .0;
+            query = Box::new(BooleanQuery::new(vec![
+                (Occur::Should, query),
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(in_context, CONTEXT_BOOST)),
+                ),
+            ]));
         }
         let mut terms = BTreeSet::new();
         query.query_terms(&mut |t, _| {
@@ -1827,6 +1833,23 @@ fn same_family(a: &str, b: &str) -> bool {
 }
 
 /// Does the user's text use the query language (so the parser should read it)?
+/// Whether a (repaired) query is nothing but quoted phrases: `"we all complete"`.
+fn only_phrases(q: &str) -> bool {
+    let mut rest = q.trim();
+    let mut any = false;
+    while let Some(after) = rest.strip_prefix('"') {
+        let Some(end) = after.find('"') else {
+            return false;
+        };
+        if after[..end].trim().is_empty() {
+            return false;
+        }
+        any = true;
+        rest = after[end + 1..].trim_start();
+    }
+    any && rest.is_empty()
+}
+
 pub fn uses_operators(q: &str) -> bool {
     q.contains('"')
         || q.contains('(')
@@ -2009,6 +2032,21 @@ fn unknown_with<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_phrases_is_quoted_phrases_and_nothing_else() {
+        for (q, yes) in [
+            ("\"we all complete\"", true),
+            ("  \"told and not told\" \"lost corner\" ", true),
+            ("\"norfolk\" -possible", false),
+            ("ruth AND \"tommy\"", false),
+            ("\"unclosed", false),
+            ("\"\"", false),
+            ("plain words", false),
+        ] {
+            assert_eq!(only_phrases(q), yes, "{q}");
+        }
+    }
 
     #[test]
     fn operator_detection() {
