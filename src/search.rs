@@ -468,7 +468,8 @@ type KindWeights = [f32; Kind::ALL.len()];
 struct IntentRule {
     weights: KindWeights,
     cues: Vec<String>,
-    answers: Vec<String>,
+    /// (word as written, stem) of each answer word.
+    answers: Vec<(String, String)>,
     explain_terms: bool,
 }
 
@@ -498,7 +499,14 @@ impl Glossary {
             g.intents.push(IntentRule {
                 weights,
                 cues: stems_of(&intent.cues, analyzer),
-                answers: stems_of(&intent.answers, analyzer),
+                answers: intent
+                    .answers
+                    .iter()
+                    .filter_map(|w| match analyse(analyzer, w).as_slice() {
+                        [one] => Some((w.to_lowercase(), one.clone())),
+                        _ => None,
+                    })
+                    .collect(),
                 explain_terms: intent.explain_terms,
             });
         }
@@ -1507,8 +1515,23 @@ impl Engine {
             }
             if let Some(r) = rule {
                 // Words the answer to this kind of question tends to use.
-                for a in &r.answers {
-                    add(a, INTENT_ANSWER_BOOST, &mut extra);
+                // Shown like any expansion: "what happened to → donation, completes, …".
+                let asked = if opened_len > 0 {
+                    words[..opened_len]
+                        .iter()
+                        .map(|(w, _)| w.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                } else {
+                    words
+                        .iter()
+                        .find(|(_, st)| r.cues.contains(st))
+                        .map_or_else(String::new, |(w, _)| w.clone())
+                };
+                for (word, stem) in &r.answers {
+                    if add(stem, INTENT_ANSWER_BOOST, &mut extra) && !asked.is_empty() {
+                        push_expansion(&mut read.expansions, &asked, word);
+                    }
                 }
             }
             // A definition explains the novel's term in everyday words; a term searched alone
@@ -2607,6 +2630,10 @@ mod tests {
         let r = search_with(&engine, "what happened to ruth", "full");
         assert_eq!(ids(&r)[0], "notes:1", "{:?}", ids(&r));
         assert!(!ids(&r).contains(&"notes:0"), "{:?}", ids(&r));
+        assert!(r
+            .expansions
+            .iter()
+            .any(|e| e.from == "what happened to" && e.to.iter().any(|t| t == "donation")));
         let plain = search_with(&engine, "what happened to ruth", "full,-questions");
         assert!(ids(&plain).contains(&"notes:0"), "{:?}", ids(&plain));
         // "mean" asks for a definition: the term's everyday words are searched, "mean" is not.
