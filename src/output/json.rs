@@ -78,7 +78,9 @@ pub struct JsonAlsoIn {
     pub pages: Vec<u32>,
 }
 
-/// A query word and the words it was widened to (glossary, spelling variant, word family).
+/// A query word or phrase and the words it was widened to: glossary, spelling variant, word
+/// family, the everyday words for a term asked about (`complete` → `die`), or the words a
+/// question's answers use (`what happened to` → `donation`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JsonExpansion {
     pub from: String,
