@@ -1270,6 +1270,15 @@ impl Engine {
                 .iter()
                 .any(|g| g.span.len() > 1 && g.span.contains(&pos))
         };
+        // The words of a glossary phrase of several words, as a phrase in the text.
+        let idiom_phrase = |g: &Glossed| {
+            PhraseQuery::new(
+                words[g.span.clone()]
+                    .iter()
+                    .map(|(_, st)| Term::from_field_text(self.fields.text, st))
+                    .collect(),
+            )
+        };
         let mut highlight: BTreeSet<String> = BTreeSet::new();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
         let term_q = |field, s: &str, boost: f32| -> (Occur, Box<dyn Query>) {
@@ -1362,15 +1371,8 @@ impl Engine {
                 ));
             }
             for g in glossed.iter().filter(|g| g.span.len() > 1) {
-                let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(
-                    Occur::Should,
-                    Box::new(PhraseQuery::new(
-                        words[g.span.clone()]
-                            .iter()
-                            .map(|(_, st)| Term::from_field_text(self.fields.text, st))
-                            .collect(),
-                    )),
-                )];
+                let mut any: Vec<(Occur, Box<dyn Query>)> =
+                    vec![(Occur::Should, Box::new(idiom_phrase(g)))];
                 for st in &g.term_stems {
                     any.push(term_q(self.fields.text, st, 1.0));
                 }
@@ -1408,15 +1410,7 @@ impl Engine {
             clauses.push(term_q(self.fields.text, s, w));
         }
         for g in glossed.iter().filter(|g| g.span.len() > 1) {
-            clauses.push((
-                Occur::Should,
-                Box::new(PhraseQuery::new(
-                    words[g.span.clone()]
-                        .iter()
-                        .map(|(_, st)| Term::from_field_text(self.fields.text, st))
-                        .collect(),
-                )),
-            ));
+            clauses.push((Occur::Should, Box::new(idiom_phrase(g))));
         }
         if ranking.heading {
             for s in &stems {
@@ -2180,7 +2174,6 @@ mod tests {
     }
 
     fn tagged_engine() -> (tempfile::TempDir, Engine) {
-        use crate::model::{Corpus, Source};
         let p = |seq: u32, section: &[&str], kind, chars: &[&str], themes: &[&str], text: &str| {
             Passage {
                 id: format!("notes:{seq}"),
@@ -2199,6 +2192,39 @@ mod tests {
                 provenance: vec![],
             }
         };
+        let passages = vec![
+            p(
+                0,
+                &["Characters", "Ruth C."],
+                Kind::Character,
+                &["Ruth"],
+                &["manipulation"],
+                "She pretends to know everything.",
+            ),
+            p(
+                1,
+                &["Characters", "Kathy H."],
+                Kind::Character,
+                &["Kathy"],
+                &["memory"],
+                "Kathy remembers Hailsham and the tape.",
+            ),
+            p(
+                2,
+                &["Plot"],
+                Kind::Plot,
+                &["Kathy", "Ruth"],
+                &["memory"],
+                "They drive to Norfolk to see the possible.",
+            ),
+        ];
+        engine_over(passages, &[])
+    }
+
+    /// An engine over passages of one source, "notes", with the shipped lexicon and the given
+    /// words marking a passage that continues the one before it.
+    fn engine_over(passages: Vec<Passage>, continues: &[&str]) -> (tempfile::TempDir, Engine) {
+        use crate::model::{Corpus, Source};
         let corpus = Corpus {
             sources: vec![Source {
                 id: "notes".into(),
@@ -2207,36 +2233,11 @@ mod tests {
                 description: String::new(),
                 file: "notes.txt".into(),
             }],
-            passages: vec![
-                p(
-                    0,
-                    &["Characters", "Ruth C."],
-                    Kind::Character,
-                    &["Ruth"],
-                    &["manipulation"],
-                    "She pretends to know everything.",
-                ),
-                p(
-                    1,
-                    &["Characters", "Kathy H."],
-                    Kind::Character,
-                    &["Kathy"],
-                    &["memory"],
-                    "Kathy remembers Hailsham and the tape.",
-                ),
-                p(
-                    2,
-                    &["Plot"],
-                    Kind::Plot,
-                    &["Kathy", "Ruth"],
-                    &["memory"],
-                    "They drive to Norfolk to see the possible.",
-                ),
-            ],
+            passages,
             warnings: vec![],
             fingerprint: "test".into(),
             bytes: 100,
-            continues: vec![],
+            continues: continues.iter().map(|s| s.to_string()).collect(),
         };
         let dir = tempfile::tempdir().unwrap();
         index::build(&corpus, dir.path(), &mut |_| {}).unwrap();
@@ -2481,7 +2482,6 @@ mod tests {
     /// An engine over one source of plain passages (in reading order), with the shipped
     /// lexicon and the given words marking a passage that continues the one before it.
     fn plain_engine(texts: &[(Kind, &str)], continues: &[&str]) -> (tempfile::TempDir, Engine) {
-        use crate::model::{Corpus, Source};
         let n = texts.len() as u32;
         let passages = texts
             .iter()
@@ -2506,25 +2506,7 @@ mod tests {
                 }
             })
             .collect();
-        let corpus = Corpus {
-            sources: vec![Source {
-                id: "notes".into(),
-                title: "Notes".into(),
-                kind: String::new(),
-                description: String::new(),
-                file: "notes.txt".into(),
-            }],
-            passages,
-            warnings: vec![],
-            fingerprint: "test".into(),
-            bytes: 100,
-            continues: continues.iter().map(|s| s.to_string()).collect(),
-        };
-        let dir = tempfile::tempdir().unwrap();
-        index::build(&corpus, dir.path(), &mut |_| {}).unwrap();
-        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let engine = Engine::open(dir.path(), &shipped).unwrap();
-        (dir, engine)
+        engine_over(passages, continues)
     }
 
     fn search_with(engine: &Engine, q: &str, ranking: &str) -> Response {
