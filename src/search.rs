@@ -547,7 +547,15 @@ impl Glossary {
             }
         }
         for t in &lexicon.terms {
-            let stems = analyse(analyzer, &t.term);
+            // The term with its word family: "donation" is also "donor".
+            let mut stems = analyse(analyzer, &t.term);
+            for st in stems.clone() {
+                for (_, member) in g.families.get(&st).into_iter().flatten() {
+                    if !stems.contains(member) {
+                        stems.push(member.clone());
+                    }
+                }
+            }
             for e in &t.everyday {
                 let phrase: Vec<String> = analyse(analyzer, e)
                     .into_iter()
@@ -1272,12 +1280,14 @@ impl Engine {
         };
         // The words of a glossary phrase of several words, as a phrase in the text.
         let idiom_phrase = |g: &Glossed| {
-            PhraseQuery::new(
+            let mut p = PhraseQuery::new(
                 words[g.span.clone()]
                     .iter()
                     .map(|(_, st)| Term::from_field_text(self.fields.text, st))
                     .collect(),
-            )
+            );
+            p.set_slop(IDIOM_SLOP);
+            p
         };
         let mut highlight: BTreeSet<String> = BTreeSet::new();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
@@ -1780,6 +1790,8 @@ const EXPLAIN_BOOST: f32 = 0.5;
 /// Weight of a match in the passage a passage continues ("This reflection …" after the
 /// quotation it discusses), for quoted phrases: the discussion of a quotation is an answer too.
 const CONTEXT_BOOST: f32 = 0.3;
+/// Words allowed inside a glossary phrase ("organs for transplants" is "organ transplant").
+const IDIOM_SLOP: u32 = 1;
 /// Weight of a close pair or of the whole query close together.
 const PROXIMITY_BOOST: f32 = 1.0;
 /// Constant score for each distinct query word a passage contains (BM25 for one word in this
