@@ -1116,7 +1116,7 @@ impl Engine {
         if uses_operators(q) {
             self.operator_query(q, req.ranking, &mut read.notes)
         } else {
-            Ok(self.plain_query(searcher, q, req.ranking, read))
+            Ok(self.plain_query(searcher, q, req.ranking, !req.filters.is_empty(), read))
         }
     }
 
@@ -1177,11 +1177,14 @@ impl Engine {
         Ok(TextQuery::Query(query, terms))
     }
 
+    /// `filtered`: the search is narrowed by filters, so a lone term asks about the term in that
+    /// setting ("possible" for Ruth), not what it means.
     fn plain_query(
         &self,
         searcher: &Searcher,
         q: &str,
         ranking: Ranking,
+        filtered: bool,
         read: &mut Reading,
     ) -> TextQuery {
         let mut analyzer = self.analyzer.clone();
@@ -1538,9 +1541,10 @@ impl Engine {
                     }
                 }
             }
-            // A definition explains the novel's term in everyday words; a term searched alone
-            // asks what it is just as much.
-            let explain = rule.is_some_and(|r| r.explain_terms) || read_as.len() == 1;
+            // A definition explains the novel's term in everyday words; a term searched alone,
+            // with no filter narrowing it, asks what it is just as much.
+            let explain =
+                rule.is_some_and(|r| r.explain_terms) || (read_as.len() == 1 && !filtered);
             {
                 if explain {
                     for (w, s) in corrected.iter().zip(&read_as) {
