@@ -2536,6 +2536,32 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_term_is_explained_unless_a_filter_narrows_it() {
+        let (_dir, engine) = tagged_engine();
+        let run = |filters: Filters| {
+            engine
+                .search(&Request {
+                    query: "possible".into(),
+                    filters,
+                    ..Request::default()
+                })
+                .unwrap()
+        };
+        let explains = |r: &Response| {
+            r.expansions
+                .iter()
+                .any(|e| e.from == "possible" && e.to.iter().any(|t| t == "original"))
+        };
+        assert!(explains(&run(Filters::default())));
+        let ruth = run(Filters {
+            character: vec!["ruth".into()],
+            ..Filters::default()
+        });
+        assert!(!explains(&ruth), "{:?}", ruth.expansions);
+        assert_eq!(ids(&ruth), vec!["notes:2"]);
+    }
+
+    #[test]
     fn a_quoted_phrase_also_finds_the_discussion_of_its_quotation() {
         let (_dir, engine) = plain_engine(
             &[
