@@ -872,8 +872,10 @@ fn remove_leftovers(index_dir: &Path) {
     }
 }
 
-/// Older generations, best effort: a reader that has one open keeps its files on Linux.
-fn remove_old_generations(index_dir: &Path, keep: u64) {
+/// Generations older than the one just replaced, best effort. The one just replaced stays
+/// until the next build: a search that read the pointer just before the swap may still be
+/// opening its files (one that has them open keeps them on Linux anyway).
+fn remove_old_generations(index_dir: &Path, live: u64) {
     if let Ok(entries) = fs::read_dir(index_dir) {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
@@ -881,7 +883,7 @@ fn remove_old_generations(index_dir: &Path, keep: u64) {
                 .strip_prefix("gen-")
                 .and_then(|n| n.parse::<u64>().ok())
             {
-                if n != keep {
+                if n + 1 < live {
                     let _ = fs::remove_dir_all(e.path());
                 }
             }
@@ -1020,7 +1022,18 @@ mod tests {
         build(&corpus("y"), dir.path(), &mut |_| {}).unwrap();
         let second = current_dir(dir.path()).unwrap();
         assert_ne!(first, second);
-        assert!(!first.exists(), "old generation removed");
+        // The generation just replaced stays for searches still opening it, until the next
+        // build; older ones go.
+        assert!(first.exists(), "the generation just replaced is kept");
+        build(&corpus("y"), dir.path(), &mut |_| {}).unwrap();
+        assert!(!first.exists(), "older generations removed");
+        assert!(second.exists());
+        let gens = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("gen-"))
+            .count();
+        assert_eq!(gens, 2);
         assert_eq!(read_meta(dir.path()).unwrap().fingerprint, "y");
         let meta = read_meta(dir.path()).unwrap();
         assert_eq!(meta.values("theme").get("memory"), Some(&2));

@@ -590,6 +590,9 @@ impl Glossary {
     }
 }
 
+/// Times [`Engine::open`] tries when builds keep swapping generations under it.
+const OPEN_ATTEMPTS: u32 = 5;
+
 /// Most near-duplicates listed under one hit (a corpus copied many times over would otherwise
 /// make one hit carry hundreds).
 const ALSO_IN_MAX: usize = 5;
@@ -601,14 +604,19 @@ impl Engine {
     /// Opens the complete index generation that `index_dir/current` names, and the lexicon of
     /// `corpus_dir` (for character aliases and everyday words). Starts no threads.
     pub fn open(index_dir: &Path, corpus_dir: &Path) -> Result<Engine> {
-        let first = index::current_dir(index_dir);
-        match Engine::open_once(index_dir, corpus_dir) {
-            // A build swapped generations (and removed ours) between reading the pointer and
-            // opening the files: the pointer now names a newer complete index.
-            Err(_) if index::current_dir(index_dir) != first => {
-                Engine::open_once(index_dir, corpus_dir)
+        // A build may swap generations while we open one, and later remove it. Files are
+        // mapped when opened, so if the pointer still names the same generation once
+        // everything is open, every file was mapped while that generation was live and
+        // complete. If it moved, open again: the pointer names a newer complete index. A
+        // failure or a success alike is only trusted when the pointer stood still.
+        let mut attempt = 0;
+        loop {
+            let before = index::current_dir(index_dir);
+            let opened = Engine::open_once(index_dir, corpus_dir);
+            attempt += 1;
+            if index::current_dir(index_dir) == before || attempt >= OPEN_ATTEMPTS {
+                return opened;
             }
-            r => r,
         }
     }
 
