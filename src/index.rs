@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! index/current        one line, "gen-<n>": the generation readers open (replaced atomically)
-//! index/gen-<n>/       a complete tantivy index plus nlmg-meta.json
+//! index/gen-<n>/       a complete tantivy index plus nlmg-meta.json (the live one, and the one
+//!                      it replaced, kept until the next build for searches opening it)
 //! index/tmp-<pid>-<n>/ a build in progress (left behind only by a killed build; removed later)
 //! index/.build.lock    OS lock held while a build runs, so two builds never race
 //! ```
