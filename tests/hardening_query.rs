@@ -99,16 +99,14 @@ fn known_killers() -> Vec<String> {
 
 /// Pieces that query languages give meaning to, and words that occur in the corpus.
 const PIECES: &[&str] = &[
-    "deferral",
-    "Ruth",
-    "Tommy",
-    "Kathy",
-    "Hailsham",
-    "donor",
-    "carer",
-    "possible",
-    "memory",
-    // Question openings, cue words and glossary phrases: the paths that read a question.
+    "deferral", "Ruth", "Tommy", "Kathy", "Hailsham", "donor", "carer", "possible", "memory",
+    "AND", "OR", "NOT", "TO", "IN", "-", "+", "*", "?", "^", "^2", "~", "~1", ":", "text:",
+    "section:", "\"", "'", "(", ")", "[", "]", "{", "}", "\\", "/", "!", "&&", "||", " ", " ",
+    "\t", "\n", "é", "ß", "İ", "ﬁ", "日本", "🙂", "\u{0301}", "\u{200b}", "\u{fffd}",
+];
+
+/// Question openings, cue words and glossary phrases: the paths that read a question.
+const QUESTION_PIECES: &[&str] = &[
     "what happened to ",
     "what is a ",
     "who ",
@@ -119,61 +117,23 @@ const PIECES: &[&str] = &[
     "complete",
     "teachers",
     "modelled from",
-    "AND",
-    "OR",
-    "NOT",
-    "TO",
-    "IN",
-    "-",
-    "+",
-    "*",
-    "?",
-    "^",
-    "^2",
-    "~",
-    "~1",
-    ":",
-    "text:",
-    "section:",
-    "\"",
-    "'",
-    "(",
-    ")",
-    "[",
-    "]",
-    "{",
-    "}",
-    "\\",
-    "/",
-    "!",
-    "&&",
-    "||",
-    " ",
-    " ",
-    "\t",
-    "\n",
-    "é",
-    "ß",
-    "İ",
-    "ﬁ",
-    "日本",
-    "🙂",
-    "\u{0301}",
-    "\u{200b}",
-    "\u{fffd}",
 ];
+
+fn pieces() -> Vec<&'static str> {
+    [PIECES, QUESTION_PIECES].concat()
+}
 
 /// A random query: mostly operator soup built from `PIECES`, sometimes arbitrary Unicode,
 /// sometimes deeply nested or very long.
 pub fn any_query() -> impl Strategy<Value = String> {
     prop_oneof![
-        4 => proptest::collection::vec(proptest::sample::select(PIECES), 0..24)
+        4 => proptest::collection::vec(proptest::sample::select(pieces()), 0..24)
             .prop_map(|p| p.concat()),
         3 => any::<String>(),
         1 => "[ -~]{0,64}",
-        1 => (0usize..80, proptest::sample::select(PIECES))
+        1 => (0usize..80, proptest::sample::select(pieces()))
             .prop_map(|(depth, inner)| format!("{}{inner}{}", "(".repeat(depth), ")".repeat(depth / 2))),
-        1 => (1usize..400, proptest::sample::select(PIECES))
+        1 => (1usize..400, proptest::sample::select(pieces()))
             .prop_map(|(n, piece)| piece.repeat(n)),
     ]
 }
