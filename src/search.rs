@@ -448,7 +448,8 @@ const CACHE_MAX: usize = 4096;
 /// The lexicon's expansion tables, analysed into stems.
 #[derive(Default)]
 struct Glossary {
-    /// (everyday phrase lower case, its stems in canonical spelling, the novel's term, its stems).
+    /// (everyday phrase lower case, its stems in canonical spelling, the novel's term, its stems),
+    /// longest phrase first (then in the lexicon's order): a query is matched in this order.
     everyday: Vec<(String, Vec<String>, String, Vec<String>)>,
     /// stem → (other spelling, its stem).
     spellings: HashMap<String, Vec<(String, String)>>,
@@ -490,15 +491,16 @@ impl Glossary {
                     g.openings.push((stems, at));
                 }
             }
-            let stems_of = |list: &[String], analyzer: &mut TextAnalyzer| -> Vec<String> {
-                let mut out: Vec<String> = list.iter().flat_map(|w| analyse(analyzer, w)).collect();
-                out.sort();
-                out.dedup();
-                out
-            };
+            let mut cues: Vec<String> = intent
+                .cues
+                .iter()
+                .flat_map(|w| analyse(analyzer, w))
+                .collect();
+            cues.sort();
+            cues.dedup();
             g.intents.push(IntentRule {
                 weights,
-                cues: stems_of(&intent.cues, analyzer),
+                cues,
                 answers: intent
                     .answers
                     .iter()
@@ -573,6 +575,10 @@ impl Glossary {
                 }
             }
         }
+        // Longest phrase first, so "organ transplant" wins over "transplant" (a stable sort:
+        // equal lengths keep the lexicon's order).
+        g.everyday
+            .sort_by_key(|(_, p, _, _)| std::cmp::Reverse(p.len()));
         g
     }
 
@@ -1361,9 +1367,8 @@ impl Engine {
                 {
                     alts.extend(g.term_stems.iter().cloned());
                 }
-                let fixed = &corrected[i];
-                if fixed != &content[i].0 {
-                    alts.extend(analyse(&mut analyzer, fixed));
+                if read_as[i] != *s {
+                    alts.push(read_as[i].clone());
                 }
                 if ranking.expansion {
                     alts.extend(
@@ -1417,14 +1422,13 @@ impl Engine {
             .filter(|(i, _)| in_idiom(content_at[*i]))
             .map(|(_, (_, st))| st)
             .collect();
-        let weak = IDIOM_WORD_BOOST;
         for s in &stems {
             let lone = content
                 .iter()
                 .enumerate()
                 .any(|(i, (_, st))| st == s && !in_idiom(content_at[i]));
             let w = if idiom_stems.contains(&s) && !lone {
-                weak
+                IDIOM_WORD_BOOST
             } else {
                 1.0
             };
@@ -1553,34 +1557,30 @@ impl Engine {
             // with no filter narrowing it, asks what it is just as much.
             let explain =
                 rule.is_some_and(|r| r.explain_terms) || (read_as.len() == 1 && !filtered);
-            {
-                if explain {
-                    for (w, s) in corrected.iter().zip(&read_as) {
-                        let key = self.glossary.canonical(s);
-                        for (text, phrase) in self.glossary.explained.get(key).into_iter().flatten()
-                        {
-                            let weight = EXPLAIN_BOOST;
-                            match phrase.as_slice() {
-                                [one] => {
-                                    if add(one, weight, &mut extra) {
-                                        push_expansion(&mut read.expansions, w, text);
-                                    }
-                                }
-                                several => {
-                                    let terms = several
-                                        .iter()
-                                        .map(|st| Term::from_field_text(self.fields.text, st))
-                                        .collect();
-                                    clauses.push((
-                                        Occur::Should,
-                                        Box::new(BoostQuery::new(
-                                            Box::new(PhraseQuery::new(terms)),
-                                            weight,
-                                        )),
-                                    ));
-                                    highlight.extend(several.iter().cloned());
+            if explain {
+                for (w, s) in corrected.iter().zip(&read_as) {
+                    let key = self.glossary.canonical(s);
+                    for (text, phrase) in self.glossary.explained.get(key).into_iter().flatten() {
+                        match phrase.as_slice() {
+                            [one] => {
+                                if add(one, EXPLAIN_BOOST, &mut extra) {
                                     push_expansion(&mut read.expansions, w, text);
                                 }
+                            }
+                            several => {
+                                let terms = several
+                                    .iter()
+                                    .map(|st| Term::from_field_text(self.fields.text, st))
+                                    .collect();
+                                clauses.push((
+                                    Occur::Should,
+                                    Box::new(BoostQuery::new(
+                                        Box::new(PhraseQuery::new(terms)),
+                                        EXPLAIN_BOOST,
+                                    )),
+                                ));
+                                highlight.extend(several.iter().cloned());
+                                push_expansion(&mut read.expansions, w, text);
                             }
                         }
                     }
@@ -1625,10 +1625,7 @@ impl Engine {
             .map(|(_, s)| self.glossary.canonical(s))
             .collect();
         let mut found: Vec<Glossed> = vec![];
-        let mut entries: Vec<&(String, Vec<String>, String, Vec<String>)> =
-            self.glossary.everyday.iter().collect();
-        entries.sort_by_key(|(_, p, _, _)| std::cmp::Reverse(p.len()));
-        for (_, phrase, term, term_stems) in entries {
+        for (_, phrase, term, term_stems) in &self.glossary.everyday {
             let n = phrase.len();
             let mut i = 0;
             while i + n <= stems.len() {
@@ -1873,7 +1870,6 @@ fn same_family(a: &str, b: &str) -> bool {
     short.len() >= 4 && long.len() - short.len() <= 2 && long.starts_with(short)
 }
 
-/// Does the user's text use the query language (so the parser should read it)?
 /// Whether a (repaired) query is nothing but quoted phrases: `"we all complete"`.
 fn only_phrases(q: &str) -> bool {
     let mut rest = q.trim();
@@ -1891,6 +1887,7 @@ fn only_phrases(q: &str) -> bool {
     any && rest.is_empty()
 }
 
+/// Does the user's text use the query language (so the parser should read it)?
 pub fn uses_operators(q: &str) -> bool {
     q.contains('"')
         || q.contains('(')

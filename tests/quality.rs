@@ -239,12 +239,19 @@ impl Passages {
     }
 }
 
-fn evaluate(engine: &Engine, q: &Question, ranking: Option<&str>, corpus: &Passages) -> Outcome {
+/// Runs one question and scores it; `answer_of` is [`Passages::answers`] for the question.
+fn evaluate(
+    engine: &Engine,
+    q: &Question,
+    ranking: Option<&str>,
+    corpus: &Passages,
+    answer_of: &[usize],
+) -> Outcome {
     let run = engine.search(q, ranking);
     let shown = corpus.shown(&run);
     let texts: Vec<&str> = shown.iter().map(String::as_str).collect();
     Outcome {
-        scores: Scores::of_answers(&texts, &q.relevant, &corpus.answers(q)),
+        scores: Scores::of_answers(&texts, &q.relevant, answer_of),
         run,
     }
 }
@@ -318,8 +325,9 @@ fn run_evaluation(
     let mut errors = 0;
     let corpus = Passages::read(&engine.corpus);
     for q in &set.questions {
-        let full = evaluate(engine, q, ranking, &corpus);
-        let base = baseline.then(|| evaluate(engine, q, Some("baseline"), &corpus));
+        let answer_of = corpus.answers(q);
+        let full = evaluate(engine, q, ranking, &corpus, &answer_of);
+        let base = baseline.then(|| evaluate(engine, q, Some("baseline"), &corpus, &answer_of));
         errors += usize::from(full.run.error.is_some());
         let _ = write!(
             text,
@@ -351,7 +359,7 @@ fn run_evaluation(
                     .map(String::as_str)
                     .collect::<Vec<_>>(),
                 &q.relevant,
-                &corpus.answers(q),
+                &answer_of,
             );
             for (rank, (hit, gain)) in full.run.hits.iter().zip(gains).take(5).enumerate() {
                 let preview: String = hit.chars().take(90).collect();
