@@ -1529,7 +1529,9 @@ impl Engine {
                     new |= add(ts, GLOSSARY_BOOST, &mut extra);
                 }
                 if new {
-                    push_expansion(&mut read.expansions, &g.phrase, &g.term);
+                    for t in &g.terms {
+                        push_expansion(&mut read.expansions, &g.phrase, t);
+                    }
                 }
             }
             if let Some(r) = rule {
@@ -1630,6 +1632,20 @@ impl Engine {
             let mut i = 0;
             while i + n <= stems.len() {
                 let hit = stems[i..i + n].iter().zip(phrase).all(|(a, b)| a == b);
+                // The same everyday phrase may stand for several of the novel's terms
+                // ("apologise" → regret, remorse): one idea, every term a way to say it.
+                if let Some(g) = found.iter_mut().find(|g| hit && g.span == (i..i + n)) {
+                    if !g.terms.contains(term) {
+                        g.terms.push(term.clone());
+                    }
+                    for st in term_stems {
+                        if !g.term_stems.contains(st) {
+                            g.term_stems.push(st.clone());
+                        }
+                    }
+                    i += n;
+                    continue;
+                }
                 let free = !found.iter().any(|g| g.span.start < i + n && i < g.span.end);
                 if hit && free {
                     found.push(Glossed {
@@ -1639,7 +1655,7 @@ impl Engine {
                             .map(|(w, _)| w.as_str())
                             .collect::<Vec<_>>()
                             .join(" "),
-                        term: term.clone(),
+                        terms: vec![term.clone()],
                         term_stems: term_stems.clone(),
                     });
                     i += n;
@@ -1742,8 +1758,8 @@ struct Glossed {
     span: std::ops::Range<usize>,
     /// The words as typed.
     phrase: String,
-    /// The novel's term for it, and the term's stems.
-    term: String,
+    /// The novel's terms for it (usually one), and their stems.
+    terms: Vec<String>,
     term_stems: Vec<String>,
 }
 
@@ -2632,6 +2648,41 @@ mod tests {
             "full,-expansion",
         );
         assert_ne!(ids(&plain)[0], "notes:1", "{:?}", ids(&plain));
+    }
+
+    #[test]
+    fn an_everyday_word_under_several_terms_searches_every_term() {
+        let (_dir, engine) = plain_engine(
+            &[
+                (Kind::Plot, "Ruth expresses regret for keeping them apart."),
+                (
+                    Kind::Quotation,
+                    "\"I kept you and Tommy apart. I'm sorry.\"",
+                ),
+                (
+                    Kind::Analysis,
+                    "She experiences genuine remorse at the end.",
+                ),
+                (Kind::Plot, "Ruth and Tommy argue at the Cottages."),
+            ],
+            &[],
+        );
+        let r = search_with(&engine, "apologizes", "full");
+        let to: Vec<&str> = r
+            .expansions
+            .iter()
+            .filter(|e| e.from == "apologizes")
+            .flat_map(|e| e.to.iter().map(String::as_str))
+            .collect();
+        for term in ["regret", "remorse", "sorry"] {
+            assert!(to.contains(&term), "{term} missing from {to:?}");
+        }
+        let mut found = ids(&r);
+        found.sort();
+        assert_eq!(found, vec!["notes:0", "notes:1", "notes:2"]);
+        assert!(search_with(&engine, "apologizes", "full,-expansion")
+            .hits
+            .is_empty());
     }
 
     #[test]
