@@ -109,22 +109,56 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Analysed {
     pub sentences: Vec<Range<usize>>,
-    /// Each word's byte range with its analysed term.
-    pub words: Vec<(Range<usize>, String)>,
+    /// The passage's distinct analysed terms, sorted.
+    vocab: Vec<String>,
+    /// Each word's byte range with its term, as an index into `vocab`: finding a query's
+    /// words is then a lookup per query term, not a string comparison per passage word.
+    words: Vec<(Range<usize>, u32)>,
 }
 
 impl Analysed {
     pub fn new(text: &str, analyzer: &mut TextAnalyzer) -> Analysed {
-        let mut words = vec![];
+        let mut raw: Vec<(Range<usize>, String)> = vec![];
         let mut stream = analyzer.token_stream(text);
         while stream.advance() {
             let t = stream.token();
-            words.push((t.offset_from..t.offset_to, t.text.clone()));
+            raw.push((t.offset_from..t.offset_to, t.text.clone()));
         }
+        let mut vocab: Vec<String> = raw.iter().map(|(_, t)| t.clone()).collect();
+        vocab.sort_unstable();
+        vocab.dedup();
+        let words = raw
+            .into_iter()
+            .map(|(r, t)| {
+                let id = vocab.binary_search(&t).unwrap_or_default();
+                (r, id as u32)
+            })
+            .collect();
         Analysed {
             sentences: sentences(text),
+            vocab,
             words,
         }
+    }
+
+    /// The words whose term is one of `terms`: (byte range, term's index), in text order.
+    fn matching(&self, terms: &BTreeSet<String>) -> Vec<(Range<usize>, u32)> {
+        let mut wanted = vec![false; self.vocab.len()];
+        let mut any = false;
+        for t in terms {
+            if let Ok(i) = self.vocab.binary_search(t) {
+                wanted[i] = true;
+                any = true;
+            }
+        }
+        if !any {
+            return vec![];
+        }
+        self.words
+            .iter()
+            .filter(|(_, id)| wanted[*id as usize])
+            .cloned()
+            .collect()
     }
 }
 
@@ -159,11 +193,7 @@ pub fn excerpt_of(
     prev: Option<(&str, &[Range<usize>])>,
     next: Option<(&str, &[Range<usize>])>,
 ) -> Excerpt {
-    let found: Vec<&(Range<usize>, String)> = analysed
-        .words
-        .iter()
-        .filter(|(_, t)| terms.contains(t))
-        .collect();
+    let found = analysed.matching(terms);
     let hits = join_adjacent(text, merge(found.iter().map(|(r, _)| r.clone()).collect()));
     let sents = &analysed.sentences;
     if sents.is_empty() {
@@ -176,8 +206,11 @@ pub fn excerpt_of(
         let inside = found
             .iter()
             .filter(|(r, _)| r.start >= start && r.end <= end);
-        let distinct: BTreeSet<&str> = inside.clone().map(|(_, t)| t.as_str()).collect();
-        (distinct.len(), usize::MAX - (last - first), inside.count())
+        let mut terms: Vec<u32> = inside.map(|(_, t)| *t).collect();
+        let count = terms.len();
+        terms.sort_unstable();
+        terms.dedup();
+        (terms.len(), usize::MAX - (last - first), count)
     };
     let mut best: (usize, usize) = (0, 0);
     let mut best_score = score(0, 0);

@@ -261,7 +261,8 @@ pub struct Hit {
     pub rank: usize,
     /// Relevance score; `None` when listing by filters alone (reading order).
     pub score: Option<f32>,
-    pub passage: Passage,
+    /// Shared with the engine's cache: a hit does not copy its passage.
+    pub passage: Arc<Passage>,
     /// Title of the passage's source.
     pub source_title: String,
     pub excerpt: Excerpt,
@@ -301,9 +302,10 @@ pub struct Engine {
     analyzer: TextAnalyzer,
     /// The lexicon analysed once: everyday phrases, spellings and families as stems.
     glossary: Glossary,
-    /// Corpus words (lower case, as written) by first letter, with passage counts: what a
-    /// misspelt word is compared with. Small: a few thousand words even for a large corpus.
-    words: HashMap<char, Vec<(String, u32)>>,
+    /// Corpus words (lower case, as written) by first letter, with passage counts and length
+    /// in characters: what a misspelt word is compared with. Small: a few thousand words even
+    /// for a large corpus.
+    words: HashMap<char, Vec<(String, u32, usize)>>,
     /// Passages and neighbour texts already decoded, by document address and by id. The
     /// stored documents never change under an open generation, so entries never go stale.
     cache: Mutex<Cache>,
@@ -318,6 +320,9 @@ pub struct Engine {
 struct DocTable {
     /// Distinct tag values: (index into [`FACET_FIELDS`], value).
     values: Vec<(usize, String)>,
+    /// Each value as shown in facet counts (the spelling the index meta records), by index
+    /// into `values`: worked out once, not per search.
+    shown: Vec<String>,
     /// Per segment, per document: indexes into `values`, each once.
     tags: Vec<Vec<Vec<u32>>>,
     /// Per segment, per document: the near-duplicate group key.
@@ -375,6 +380,24 @@ impl DocTable {
             t.dup.push(seg_dup);
         }
         Ok(t)
+    }
+
+    /// Facet values are stored lower case; show them as the index meta spells them.
+    fn name_values(&mut self, meta: &IndexMeta) {
+        let display: Vec<BTreeMap<String, String>> = FACET_FIELDS
+            .iter()
+            .map(|f| {
+                meta.values(f)
+                    .into_keys()
+                    .map(|v| (v.to_lowercase(), v))
+                    .collect()
+            })
+            .collect();
+        self.shown = self
+            .values
+            .iter()
+            .map(|(fi, v)| display[*fi].get(v).cloned().unwrap_or_else(|| v.clone()))
+            .collect();
     }
 
     /// Tag counts over the matching documents, as `field → value → documents`.
@@ -658,14 +681,16 @@ impl Engine {
             .num_warming_threads(0)
             .try_into()
             .map_err(|e| index::open_error(&dir, e))?;
-        let docs = DocTable::read(&reader.searcher())?;
+        let mut docs = DocTable::read(&reader.searcher())?;
+        docs.name_values(&meta);
         let lexicon = Lexicon::load(corpus_dir)?;
         let mut analyzer = index::analyzer();
         let glossary = Glossary::new(&lexicon, &mut analyzer);
-        let mut words: HashMap<char, Vec<(String, u32)>> = HashMap::new();
+        let mut words: HashMap<char, Vec<(String, u32, usize)>> = HashMap::new();
         for (w, n) in index::read_words(index_dir)? {
             if let Some(c) = w.chars().next() {
-                words.entry(c).or_default().push((w, n));
+                let len = w.chars().count();
+                words.entry(c).or_default().push((w, n, len));
             }
         }
         Ok(Engine {
@@ -784,14 +809,12 @@ impl Engine {
         let counted = self.docs.count(&facet_counts);
         let mut facet_map = BTreeMap::new();
         for (fi, f) in FACET_FIELDS.iter().enumerate() {
-            let display = self.display_names(f);
             let mut counts = BTreeMap::new();
-            for (i, (vf, value)) in self.docs.values.iter().enumerate() {
+            for (i, (vf, _)) in self.docs.values.iter().enumerate() {
                 if *vf != fi || counted[i] == 0 {
                     continue;
                 }
-                let shown = display.get(value).cloned().unwrap_or_else(|| value.clone());
-                counts.insert(shown, counted[i]);
+                counts.insert(self.docs.shown[i].clone(), counted[i]);
             }
             facet_map.insert(f.to_string(), counts);
         }
@@ -849,7 +872,7 @@ impl Engine {
                 rank: hits.len() + 1,
                 score,
                 source_title: self.source_title(&passage.source),
-                passage: Passage::clone(&passage),
+                passage,
                 excerpt,
                 also_in,
             });
@@ -880,15 +903,6 @@ impl Engine {
             .iter()
             .find(|s| s.id == id)
             .map_or_else(|| id.to_string(), |s| s.title.clone())
-    }
-
-    /// Lower-case value → value as displayed, for one tag field.
-    fn display_names(&self, field: &str) -> BTreeMap<String, String> {
-        self.meta
-            .values(field)
-            .into_keys()
-            .map(|v| (v.to_lowercase(), v))
-            .collect()
     }
 
     fn passage_at(&self, searcher: &Searcher, addr: DocAddress) -> Result<Arc<Passage>> {
@@ -1002,6 +1016,9 @@ impl Engine {
     }
 
     fn resolve_themes(&self, wanted: &[String]) -> Result<Vec<Facet>> {
+        if wanted.is_empty() {
+            return Ok(vec![]);
+        }
         let mut names: BTreeSet<String> = self.meta.values("theme").into_keys().collect();
         names.extend(self.lexicon.themes.iter().map(|t| t.name.clone()));
         wanted
@@ -1027,6 +1044,9 @@ impl Engine {
     }
 
     fn resolve_characters(&self, wanted: &[String]) -> Result<Vec<Facet>> {
+        if wanted.is_empty() {
+            return Ok(vec![]);
+        }
         let mut names: BTreeSet<String> = self.meta.values("character").into_keys().collect();
         names.extend(self.lexicon.characters.iter().map(|c| c.name.clone()));
         wanted
@@ -1066,6 +1086,9 @@ impl Engine {
 
     /// `--section WORDS`: every heading that contains all the words (compared as stems).
     fn resolve_sections(&self, wanted: &[String]) -> Result<Vec<Facet>> {
+        if wanted.is_empty() {
+            return Ok(vec![]);
+        }
         let headings: Vec<String> = self.meta.values("heading").into_keys().collect();
         let mut analyzer = self.analyzer.clone();
         let mut out = vec![];
@@ -1097,6 +1120,9 @@ impl Engine {
     }
 
     fn resolve_sources(&self, wanted: &[String]) -> Result<Vec<Facet>> {
+        if wanted.is_empty() {
+            return Ok(vec![]);
+        }
         let ids: Vec<&str> = self.meta.sources.iter().map(|s| s.id.as_str()).collect();
         wanted
             .iter()
@@ -1675,8 +1701,8 @@ impl Engine {
         };
         self.words
             .get(&c)
-            .and_then(|list| list.iter().find(|(x, _)| x == w))
-            .map_or(0, |(_, n)| *n)
+            .and_then(|list| list.iter().find(|(x, _, _)| x == w))
+            .map_or(0, |(_, n, _)| *n)
     }
 
     /// The corpus word closest to a word the corpus does not use: within one edit for words of
@@ -1694,8 +1720,8 @@ impl Engine {
         let second = chars.next();
         let mut best: Option<(usize, u32, &str)> = None;
         for c in std::iter::once(first).chain(second.filter(|s| *s != first)) {
-            for (cand, count) in self.words.get(&c).into_iter().flatten() {
-                if cand.chars().count().abs_diff(n) > max {
+            for (cand, count, len) in self.words.get(&c).into_iter().flatten() {
+                if len.abs_diff(n) > max {
                     continue;
                 }
                 let d = strsim::damerau_levenshtein(w, cand);
