@@ -1719,9 +1719,20 @@ impl Engine {
         let first = chars.next()?;
         let second = chars.next();
         let mut best: Option<(usize, u32, &str)> = None;
+        let letters = letter_counts(w);
         for c in std::iter::once(first).chain(second.filter(|s| *s != first)) {
             for (cand, count, len) in self.words.get(&c).into_iter().flatten() {
                 if len.abs_diff(n) > max {
+                    continue;
+                }
+                // One edit changes the letter counts by at most two, so words whose counts
+                // differ by more than twice the allowed edits are skipped unmeasured.
+                let differ: u32 = letters
+                    .iter()
+                    .zip(letter_counts(cand))
+                    .map(|(a, b)| u32::from(a.abs_diff(b)))
+                    .sum();
+                if differ > 2 * max as u32 {
                     continue;
                 }
                 let d = strsim::damerau_levenshtein(w, cand);
@@ -1776,6 +1787,17 @@ impl Engine {
         }
         out
     }
+}
+
+/// How often each letter occurs in a word, letters folded into 32 buckets (a fold can only hide
+/// differences, so counts compared this way never overstate how far apart two words are).
+fn letter_counts(w: &str) -> [u8; 32] {
+    let mut counts = [0u8; 32];
+    for c in w.chars() {
+        let b = &mut counts[(c as u32 % 32) as usize];
+        *b = b.saturating_add(1);
+    }
+    counts
 }
 
 /// An everyday phrase of the glossary found in a query.
@@ -2112,6 +2134,28 @@ fn unknown_with<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// The letter-count filter in front of the edit distance never rejects a word that is
+        /// within reach: counts differ by at most twice the distance. Words from a small
+        /// alphabet (and letters 32 apart, which share a bucket) so near words are common.
+        #[test]
+        fn letter_counts_never_overstate_the_edit_distance(
+            a in "[abcdeé@!]{0,12}",
+            b in "[abcdeé@!]{0,12}",
+        ) {
+            let differ: u32 = letter_counts(&a)
+                .iter()
+                .zip(letter_counts(&b))
+                .map(|(x, y)| u32::from(x.abs_diff(y)))
+                .sum();
+            let d = strsim::damerau_levenshtein(&a, &b) as u32;
+            prop_assert!(differ <= 2 * d, "{a:?} {b:?}: counts differ by {differ}, distance {d}");
+        }
+    }
 
     #[test]
     fn only_phrases_is_quoted_phrases_and_nothing_else() {
