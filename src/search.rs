@@ -81,6 +81,9 @@ pub struct Ranking {
     /// A quoted phrase also finds the passage that discusses the one holding it ("This
     /// reflection …" after a quotation).
     pub context: bool,
+    /// A term asked about scores extra where its everyday words follow it closely: that is
+    /// how a definition reads ("a carer who looks after donors").
+    pub gloss: bool,
 }
 
 impl Default for Ranking {
@@ -103,6 +106,7 @@ impl Ranking {
         characters: true,
         questions: true,
         context: true,
+        gloss: true,
     };
     pub const BASELINE: Ranking = Ranking {
         stopwords: false,
@@ -117,9 +121,10 @@ impl Ranking {
         characters: false,
         questions: false,
         context: false,
+        gloss: false,
     };
     /// Technique names as accepted by [`Ranking::parse`], in the order they are measured.
-    pub const TECHNIQUES: [&'static str; 12] = [
+    pub const TECHNIQUES: [&'static str; 13] = [
         "stopwords",
         "expansion",
         "fuzzy",
@@ -132,6 +137,7 @@ impl Ranking {
         "characters",
         "questions",
         "context",
+        "gloss",
     ];
 
     #[cfg(test)]
@@ -157,6 +163,7 @@ impl Ranking {
             "characters" => &mut self.characters,
             "questions" => &mut self.questions,
             "context" => &mut self.context,
+            "gloss" => &mut self.gloss,
             _ => return None,
         })
     }
@@ -1589,6 +1596,23 @@ impl Engine {
                 for (w, s) in corrected.iter().zip(&read_as) {
                     let key = self.glossary.canonical(s);
                     for (text, phrase) in self.glossary.explained.get(key).into_iter().flatten() {
+                        if ranking.gloss {
+                            // A definition puts the term beside its plain words ("a carer who
+                            // looks after donors", "deferrals - a chance to postpone"); a
+                            // passage that only mentions both is not one.
+                            let mut near = vec![Term::from_field_text(self.fields.text, s)];
+                            near.extend(
+                                phrase
+                                    .iter()
+                                    .map(|st| Term::from_field_text(self.fields.text, st)),
+                            );
+                            let mut p = PhraseQuery::new(near);
+                            p.set_slop(GLOSS_SLOP);
+                            clauses.push((
+                                Occur::Should,
+                                Box::new(BoostQuery::new(Box::new(p), GLOSS_BOOST)),
+                            ));
+                        }
                         match phrase.as_slice() {
                             [one] => {
                                 if add(one, EXPLAIN_BOOST, &mut extra) {
@@ -1859,6 +1883,11 @@ const IDIOM_WORD_BOOST: f32 = 0.3;
 /// Weight of a word that answers to the question's kind tend to use (lexicon intent `answers`).
 const INTENT_ANSWER_BOOST: f32 = 0.3;
 /// Weight of an everyday word for a novel's term the question asks to have explained.
+/// Weight of a term within [`GLOSS_SLOP`] words of one of its everyday phrases (tantivy's
+/// sloppy phrases match in either order).
+const GLOSS_BOOST: f32 = 1.0;
+const GLOSS_SLOP: u32 = 10;
+
 const EXPLAIN_BOOST: f32 = 0.5;
 /// Weight of a match in the passage a passage continues ("This reflection …" after the
 /// quotation it discusses), for quoted phrases: the discussion of a quotation is an answer too.
@@ -2718,6 +2747,33 @@ mod tests {
             "full,-expansion",
         );
         assert_ne!(ids(&plain)[0], "notes:1", "{:?}", ids(&plain));
+    }
+
+    #[test]
+    fn a_term_asked_about_prefers_the_passage_that_glosses_it() {
+        let (_dir, engine) = plain_engine(
+            &[
+                (
+                    Kind::Plot,
+                    "Years later Kathy is a carer, someone who looks after the donors she visits.",
+                ),
+                (
+                    Kind::Plot,
+                    "She looks after Tommy and looks after Ruth, driving for hours across the \
+                     empty country every single day. Kathy is a carer, the carer.",
+                ),
+                (Kind::Plot, "The carer drives on."),
+            ],
+            &[],
+        );
+        for q in ["carer", "what is a carer"] {
+            assert_eq!(ids(&search_with(&engine, q, "full"))[0], "notes:0", "{q}");
+            assert_ne!(
+                ids(&search_with(&engine, q, "full,-gloss"))[0],
+                "notes:0",
+                "{q}"
+            );
+        }
     }
 
     #[test]
