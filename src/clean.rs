@@ -47,6 +47,9 @@ struct KindSpec {
 struct PartSpec {
     part: u8,
     pattern: String,
+    /// Matched against the start of a passage's text when no heading names a part.
+    #[serde(default)]
+    opening: Option<String>,
 }
 
 /// Numbers that shape segmentation (`[layout]` in `cleaning.toml`).
@@ -124,6 +127,9 @@ pub struct Rules {
     pub kinds: Vec<(Kind, Vec<String>)>,
     /// Part number and the heading pattern that announces it.
     pub parts: Vec<(u8, Regex)>,
+    /// Part number and the pattern of a passage opening that names it ("In Part Two, …"),
+    /// for summaries whose headings do not.
+    pub part_openings: Vec<(u8, Regex)>,
     /// Opening words of a passage that continues the previous one ("This", "These"), as
     /// written: the discussion after a quotation starts "This reflection …".
     pub continues: Vec<String>,
@@ -165,10 +171,16 @@ impl Rules {
             kinds.push((kind, k.headings.iter().map(|h| h.to_lowercase()).collect()));
         }
         let mut parts = Vec::new();
+        let mut part_openings = Vec::new();
         for p in &f.part {
             let re = Regex::new(&p.pattern)
                 .map_err(|e| format!("a [[part]] pattern does not compile: {e}"))?;
             parts.push((p.part, re));
+            if let Some(o) = &p.opening {
+                let re = Regex::new(o)
+                    .map_err(|e| format!("a [[part]] opening does not compile: {e}"))?;
+                part_openings.push((p.part, re));
+            }
         }
         Ok(Rules {
             repairs: f
@@ -187,6 +199,7 @@ impl Rules {
             layout: l,
             kinds,
             parts,
+            part_openings,
             continues: f.context.continues,
         })
     }
@@ -495,6 +508,7 @@ mod tests {
             "[layout]\nmin_words = 300",
             "[[dorp]]\npattern = 'x'",
             "[context]\nopeners = ['This']",
+            "[[part]]\npart = 2\npattern = 'x'\nopening = '('",
         ] {
             assert!(Rules::parse(bad).is_err(), "{bad}");
         }

@@ -102,6 +102,8 @@ pub enum Via {
     Reference,
     /// Decided from the layout (list item under a quotations heading, comment area, …).
     Layout,
+    /// The passage's opening words name it ("In Part Two, Kathy …").
+    Opening,
 }
 
 /// One reason for one tag: `{"field":"character","value":"Ruth","via":"section_subject","evidence":"Ruth C. - The Manipulator…"}`.

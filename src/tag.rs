@@ -125,6 +125,7 @@ pub struct Tagger {
     kind_headings: Matcher,
     kinds: Vec<Kind>,
     parts: Vec<(u8, Regex)>,
+    part_openings: Vec<(u8, Regex)>,
 }
 
 fn page_ref() -> &'static Regex {
@@ -291,6 +292,7 @@ impl Tagger {
             kind_headings,
             kinds: rules.kinds.iter().map(|k| k.0).collect(),
             parts: rules.parts.clone(),
+            part_openings: rules.part_openings.clone(),
         })
     }
 
@@ -356,6 +358,15 @@ impl Tagger {
                     part = Some(*n);
                     acc.add(TagField::Part, &n.to_string(), Via::Heading, h);
                     break 'parts;
+                }
+            }
+        }
+        if part.is_none() {
+            for (n, re) in &self.part_openings {
+                if let Some(m) = re.find(text) {
+                    part = Some(*n);
+                    acc.add(TagField::Part, &n.to_string(), Via::Opening, m.as_str());
+                    break;
                 }
             }
         }
@@ -594,6 +605,33 @@ mod tests {
                 None,
             ),
             (vec![], "Plain text.", Kind::Other, None),
+            // Without a part heading, an opening that names the part sets it; a mention
+            // later on, or a part heading, wins or is ignored as the heading says.
+            (
+                vec![],
+                "In Part Two, Kathy looks back.",
+                Kind::Other,
+                Some(2),
+            ),
+            (
+                vec![],
+                "The third part describes the donations.",
+                Kind::Other,
+                Some(3),
+            ),
+            (
+                vec![],
+                "As in Part Two, Kathy looks back.",
+                Kind::Other,
+                None,
+            ),
+            (vec![], "In part, Kathy looks back.", Kind::Other, None),
+            (
+                vec!["Part One: Hailsham"],
+                "In Part Two, they move.",
+                Kind::Plot,
+                Some(1),
+            ),
         ] {
             let t = tagger().tag(&seg(&section, text), Kind::Other);
             assert_eq!((t.kind, t.part), (kind, part), "{section:?} {text}");
