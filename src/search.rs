@@ -1163,7 +1163,7 @@ impl Engine {
         if uses_operators(q) {
             self.operator_query(q, req.ranking, &mut read.notes)
         } else {
-            Ok(self.plain_query(searcher, q, req.ranking, !req.filters.is_empty(), read))
+            Ok(self.plain_query(searcher, q, req.ranking, read))
         }
     }
 
@@ -1224,14 +1224,11 @@ impl Engine {
         Ok(TextQuery::Query(query, terms))
     }
 
-    /// `filtered`: the search is narrowed by filters, so a lone term asks about the term in that
-    /// setting ("possible" for Ruth), not what it means.
     fn plain_query(
         &self,
         searcher: &Searcher,
         q: &str,
         ranking: Ranking,
-        filtered: bool,
         read: &mut Reading,
     ) -> TextQuery {
         let mut analyzer = self.analyzer.clone();
@@ -1588,10 +1585,10 @@ impl Engine {
                     }
                 }
             }
-            // A definition explains the novel's term in everyday words; a term searched alone,
-            // with no filter narrowing it, asks what it is just as much.
-            let explain =
-                rule.is_some_and(|r| r.explain_terms) || (read_as.len() == 1 && !filtered);
+            // A definition explains the novel's term in everyday words; a term searched alone
+            // asks what it is just as much, filtered or not ("possible" for Ruth is also her
+            // "original").
+            let explain = rule.is_some_and(|r| r.explain_terms) || read_as.len() == 1;
             if explain {
                 for (w, s) in corrected.iter().zip(&read_as) {
                     let key = self.glossary.canonical(s);
@@ -2656,8 +2653,35 @@ mod tests {
     }
 
     #[test]
-    fn a_lone_term_is_explained_unless_a_filter_narrows_it() {
-        let (_dir, engine) = tagged_engine();
+    fn a_lone_term_is_explained_filtered_or_not() {
+        let p = |seq: u32, chars: &[&str], text: &str| Passage {
+            id: format!("notes:{seq}"),
+            source: "notes".into(),
+            seq,
+            section: vec!["Plot".into()],
+            kind: Kind::Plot,
+            part: None,
+            characters: chars.iter().map(|s| s.to_string()).collect(),
+            themes: vec![],
+            pages: vec![],
+            text: text.into(),
+            source_range: [0, 0],
+            prev: None,
+            next: None,
+            provenance: vec![],
+        };
+        let (_dir, engine) = engine_over(
+            vec![
+                p(0, &["Ruth"], "They drive to Norfolk to see the possible."),
+                p(
+                    1,
+                    &["Ruth"],
+                    "Ruth thinks she has spotted her original in an office.",
+                ),
+                p(2, &["Kathy"], "Kathy wonders about her own original."),
+            ],
+            &[],
+        );
         let run = |filters: Filters| {
             engine
                 .search(&Request {
@@ -2672,13 +2696,17 @@ mod tests {
                 .iter()
                 .any(|e| e.from == "possible" && e.to.iter().any(|t| t == "original"))
         };
-        assert!(explains(&run(Filters::default())));
+        let all = run(Filters::default());
+        assert!(explains(&all));
+        assert_eq!(ids(&all)[0], "notes:0");
+        // Narrowed to Ruth, "possible" still reads as her original: the passage that says
+        // "original" is found, the one about Kathy is not.
         let ruth = run(Filters {
             character: vec!["ruth".into()],
             ..Filters::default()
         });
-        assert!(!explains(&ruth), "{:?}", ruth.expansions);
-        assert_eq!(ids(&ruth), vec!["notes:2"]);
+        assert!(explains(&ruth), "{:?}", ruth.expansions);
+        assert_eq!(ids(&ruth), vec!["notes:0", "notes:1"]);
     }
 
     #[test]
