@@ -35,7 +35,7 @@ use crate::model::{Corpus, Passage};
 
 /// Bump whenever the fields, the analyzer or the meaning of a stored value changes: an index
 /// with another version is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Name under which the text analyzer is registered (tantivy stores only the name).
 pub const ANALYZER: &str = "nlmg_en";
@@ -197,6 +197,9 @@ pub(crate) struct Fields {
     pub dup: Field,
     /// The previous passage's text, for a passage that continues it ("This metaphor …").
     pub context: Field,
+    /// The novel's terms (lower case) the passage explains: a form of the term within
+    /// [`GLOSS_WINDOW`] words of one of its everyday phrases ("a carer who looks after …").
+    pub glossed: Field,
 }
 
 pub(crate) fn schema() -> (Schema, Fields) {
@@ -216,6 +219,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
     let kind = b.add_u64_field("kind", NumericOptions::default().set_fast());
     let words = b.add_u64_field("words", NumericOptions::default().set_fast());
     let dup = b.add_u64_field("dup", NumericOptions::default().set_fast());
+    let glossed = b.add_text_field("glossed", tantivy::schema::STRING);
     (
         b.build(),
         Fields {
@@ -229,6 +233,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
             words,
             dup,
             context,
+            glossed,
         },
     )
 }
@@ -250,6 +255,7 @@ pub(crate) fn fields(schema: &Schema) -> Result<Fields> {
         words: f("words")?,
         dup: f("dup")?,
         context: f("context")?,
+        glossed: f("glossed")?,
     })
 }
 
@@ -500,15 +506,19 @@ fn write_generation(
         passages: corpus.passages.len(),
     });
     let groups = crate::dedup::groups(&corpus.passages);
+    let mut analyzer = analyzer();
+    let glosses = Glosses::new(&corpus.glosses, &mut analyzer);
     for (order, p) in corpus.passages.iter().enumerate() {
         let prev = order
             .checked_sub(1)
             .map(|i| &corpus.passages[i])
             .filter(|q| Some(q.id.as_str()) == p.prev.as_deref())
             .filter(|_| continues(&p.text, &corpus.continues));
-        writer
-            .add_document(document(&f, p, prev, order as u64, groups[order] as u64)?)
-            .map_err(tantivy_error)?;
+        let mut d = document(&f, p, prev, order as u64, groups[order] as u64)?;
+        for term in glosses.explained_in(&p.text, &mut analyzer) {
+            d.add_text(f.glossed, term);
+        }
+        writer.add_document(d).map_err(tantivy_error)?;
         progress(BuildEvent::Added { done: order + 1 });
     }
     progress(BuildEvent::Committing);
@@ -622,6 +632,78 @@ fn document(
         d.add_facet(f.tags, tag_facet("page", &page.to_string()));
     }
     Ok(d)
+}
+
+/// How near (in words) a form of a term and one of its everyday phrases must be for the passage
+/// to count as explaining the term: about a clause ("deferrals - a supposed opportunity for
+/// couples truly in love to postpone their fate" is 10 words from term to gloss).
+pub const GLOSS_WINDOW: usize = 10;
+
+/// The glossary analysed once per build: per term, the stems of its forms and of each
+/// everyday phrase.
+struct Glosses {
+    terms: Vec<(String, Vec<String>, Vec<Vec<String>>)>,
+}
+
+impl Glosses {
+    fn new(glosses: &[crate::model::Gloss], analyzer: &mut TextAnalyzer) -> Glosses {
+        let stems = |text: &str, analyzer: &mut TextAnalyzer| {
+            let mut out = vec![];
+            let mut stream = analyzer.token_stream(text);
+            while let Some(t) = stream.next() {
+                out.push(t.text.clone());
+            }
+            out
+        };
+        let terms = glosses
+            .iter()
+            .map(|g| {
+                let mut forms: Vec<String> =
+                    g.forms.iter().flat_map(|f| stems(f, analyzer)).collect();
+                forms.sort();
+                forms.dedup();
+                let phrases = g
+                    .everyday
+                    .iter()
+                    .map(|e| stems(e, analyzer))
+                    .filter(|p| !p.is_empty() && !p.iter().all(|s| forms.contains(s)))
+                    .collect();
+                (g.term.to_lowercase(), forms, phrases)
+            })
+            .collect();
+        Glosses { terms }
+    }
+
+    /// The terms `text` explains: a form of the term within [`GLOSS_WINDOW`] words, either
+    /// side, of one of its everyday phrases (its words in order, next to one another).
+    fn explained_in(&self, text: &str, analyzer: &mut TextAnalyzer) -> Vec<&str> {
+        let mut tokens: Vec<(usize, String)> = vec![];
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            tokens.push((t.position, t.text.clone()));
+        }
+        let mut out = vec![];
+        for (term, forms, phrases) in &self.terms {
+            let at: Vec<usize> = tokens
+                .iter()
+                .filter(|(_, s)| forms.contains(s))
+                .map(|(p, _)| *p)
+                .collect();
+            if at.is_empty() {
+                continue;
+            }
+            let near = phrases.iter().any(|phrase| {
+                tokens.windows(phrase.len()).any(|w| {
+                    w.iter().zip(phrase).all(|((_, s), p)| s == p)
+                        && at.iter().any(|a| a.abs_diff(w[0].0) <= GLOSS_WINDOW)
+                })
+            });
+            if near {
+                out.push(term.as_str());
+            }
+        }
+        out
+    }
 }
 
 /// Whether a passage opens with one of the words that refer back to the passage before it.
@@ -940,6 +1022,56 @@ mod tests {
             fingerprint: fingerprint.into(),
             bytes: 60,
             continues: vec![],
+            glosses: vec![],
+        }
+    }
+
+    #[test]
+    fn a_passage_explains_a_term_when_a_form_of_it_is_near_its_everyday_words() {
+        let gloss = |term: &str, forms: &[&str], everyday: &[&str]| crate::model::Gloss {
+            term: term.into(),
+            forms: forms.iter().map(|s| s.to_string()).collect(),
+            everyday: everyday.iter().map(|s| s.to_string()).collect(),
+        };
+        let mut a = analyzer();
+        let glosses = Glosses::new(
+            &[
+                gloss("Carer", &["carer"], &["looks after", "takes care of"]),
+                gloss(
+                    "deferral",
+                    &["deferral", "defer"],
+                    &["postpone", "extra time"],
+                ),
+            ],
+            &mut a,
+        );
+        for (text, want) in [
+            ("Kathy is a carer who looks after donors.", vec!["carer"]),
+            ("She takes care of donors as their carer.", vec!["carer"]),
+            // Another form of the term (its word family) counts; so does a plural.
+            (
+                "Couples hope to defer, to postpone their fate.",
+                vec!["deferral"],
+            ),
+            (
+                "The deferrals would give them extra time.",
+                vec!["deferral"],
+            ),
+            // The phrase's words must be together and in order.
+            ("The deferral gave them time, but not extra.", vec![]),
+            // Too far apart: eleven words between.
+            (
+                "Kathy is a carer. Years pass, the Cottages empty, the friends drift apart \
+                 and Ruth looks after herself.",
+                vec![],
+            ),
+            ("She looks after Tommy.", vec![]),
+            (
+                "A carer looks after donors and can postpone a deferral.",
+                vec!["carer", "deferral"],
+            ),
+        ] {
+            assert_eq!(glosses.explained_in(text, &mut a), want, "{text}");
         }
     }
 

@@ -10,7 +10,7 @@ use crate::clean::{self, Rules, CLEANING_FILE};
 use crate::corpus::{self, SOURCES_FILE};
 use crate::error::{Error, Result};
 use crate::lexicon::{Lexicon, LEXICON_FILE};
-use crate::model::{Corpus, Kind, Passage};
+use crate::model::{Corpus, Gloss, Kind, Passage};
 use crate::segment;
 use crate::tag::Tagger;
 
@@ -171,6 +171,7 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
         warnings,
         fingerprint: fingerprint(corpus_dir)?,
         continues: rules.continues.clone(),
+        glosses: glosses(&lexicon),
         ..Corpus::default()
     };
     for raw in raws {
@@ -204,6 +205,32 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
     Ok(out)
 }
 
+/// The lexicon's glossary as the index uses it: each term with its word family (the
+/// `[[family]]` that lists it) and its everyday words.
+pub fn glosses(lexicon: &Lexicon) -> Vec<Gloss> {
+    lexicon
+        .terms
+        .iter()
+        .map(|t| {
+            let mut forms = vec![t.term.clone()];
+            for f in &lexicon.families {
+                if f.words.iter().any(|w| w.eq_ignore_ascii_case(&t.term)) {
+                    for w in &f.words {
+                        if !forms.iter().any(|x| x.eq_ignore_ascii_case(w)) {
+                            forms.push(w.clone());
+                        }
+                    }
+                }
+            }
+            Gloss {
+                term: t.term.clone(),
+                forms,
+                everyday: t.everyday.clone(),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +238,22 @@ mod tests {
 
     use crate::clean::Rules;
     use crate::segment;
+
+    #[test]
+    fn glosses_carry_each_term_with_its_family_and_everyday_words() {
+        let lexicon = Lexicon::parse(
+            "[[term]]\nterm = 'deferral'\neveryday = ['postpone']\n\
+             [[term]]\nterm = 'carer'\neveryday = ['looks after']\n\
+             [[family]]\nwords = ['defer', 'Deferral', 'deferred']\n",
+        )
+        .unwrap();
+        let g = glosses(&lexicon);
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].term, "deferral");
+        assert_eq!(g[0].forms, ["deferral", "defer", "deferred"]);
+        assert_eq!(g[0].everyday, ["postpone"]);
+        assert_eq!(g[1].forms, ["carer"]);
+    }
 
     #[test]
     fn fingerprint_is_stable_and_sees_every_input() {

@@ -177,4 +177,16 @@ pub struct Corpus {
     pub bytes: u64,
     /// Words that open a passage continuing the one before it (`[context]` in cleaning.toml).
     pub continues: Vec<String>,
+    /// The novel's terms with their everyday words (the lexicon's glossary), so the index can
+    /// mark the passages that explain a term.
+    pub glosses: Vec<Gloss>,
+}
+
+/// One of the novel's terms as the index needs it: its forms (the term and its word family)
+/// and the everyday words and phrases that explain it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Gloss {
+    pub term: String,
+    pub forms: Vec<String>,
+    pub everyday: Vec<String>,
 }

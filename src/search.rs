@@ -81,8 +81,9 @@ pub struct Ranking {
     /// A quoted phrase also finds the passage that discusses the one holding it ("This
     /// reflection …" after a quotation).
     pub context: bool,
-    /// A term asked about scores extra where its everyday words follow it closely: that is
-    /// how a definition reads ("a carer who looks after donors").
+    /// A passage that explains a term the question asks about (the index marks a form of the
+    /// term within 10 words of one of its everyday phrases) scores extra: that is how a
+    /// definition reads ("a carer who looks after donors").
     pub gloss: bool,
 }
 
@@ -491,6 +492,9 @@ struct Glossary {
     openings: Vec<(Vec<String>, usize)>,
     /// The novel's term's stem → the everyday phrases for it: (as written, as stems).
     explained: HashMap<String, Vec<(String, Vec<String>)>>,
+    /// The novel's term's stem (canonical spelling) → the terms (lower case) it is a form of,
+    /// as the index's `glossed` field names them.
+    defines: HashMap<String, Vec<String>>,
 }
 
 type KindWeights = [f32; Kind::ALL.len()];
@@ -586,6 +590,12 @@ impl Glossary {
                     if !stems.contains(member) {
                         stems.push(member.clone());
                     }
+                }
+            }
+            for st in &stems {
+                let names = g.defines.entry(g.canonical(st).to_string()).or_default();
+                if !names.contains(&t.term.to_lowercase()) {
+                    names.push(t.term.to_lowercase());
                 }
             }
             for e in &t.everyday {
@@ -1590,26 +1600,31 @@ impl Engine {
             // "original").
             let explain = rule.is_some_and(|r| r.explain_terms) || read_as.len() == 1;
             if explain {
+                // A definition puts the term beside its plain words ("a carer who looks after
+                // donors", "deferrals - a chance to postpone"); the index marks the passages
+                // that do (`glossed`), which a passage merely mentioning both is not.
+                if ranking.gloss {
+                    let mut asked: Vec<&String> = vec![];
+                    for s in &read_as {
+                        let key = self.glossary.canonical(s);
+                        for term in self.glossary.defines.get(key).into_iter().flatten() {
+                            if !asked.contains(&term) {
+                                asked.push(term);
+                                let q = TermQuery::new(
+                                    Term::from_field_text(self.fields.glossed, term),
+                                    IndexRecordOption::Basic,
+                                );
+                                clauses.push((
+                                    Occur::Should,
+                                    Box::new(ConstScoreQuery::new(Box::new(q), GLOSS_BOOST)),
+                                ));
+                            }
+                        }
+                    }
+                }
                 for (w, s) in corrected.iter().zip(&read_as) {
                     let key = self.glossary.canonical(s);
                     for (text, phrase) in self.glossary.explained.get(key).into_iter().flatten() {
-                        if ranking.gloss {
-                            // A definition puts the term beside its plain words ("a carer who
-                            // looks after donors", "deferrals - a chance to postpone"); a
-                            // passage that only mentions both is not one.
-                            let mut near = vec![Term::from_field_text(self.fields.text, s)];
-                            near.extend(
-                                phrase
-                                    .iter()
-                                    .map(|st| Term::from_field_text(self.fields.text, st)),
-                            );
-                            let mut p = PhraseQuery::new(near);
-                            p.set_slop(GLOSS_SLOP);
-                            clauses.push((
-                                Occur::Should,
-                                Box::new(BoostQuery::new(Box::new(p), GLOSS_BOOST)),
-                            ));
-                        }
                         match phrase.as_slice() {
                             [one] => {
                                 if add(one, EXPLAIN_BOOST, &mut extra) {
@@ -1879,12 +1894,11 @@ const FAMILY_BOOST: f32 = 1.0;
 const IDIOM_WORD_BOOST: f32 = 0.3;
 /// Weight of a word that answers to the question's kind tend to use (lexicon intent `answers`).
 const INTENT_ANSWER_BOOST: f32 = 0.3;
+/// Weight of a passage the index marks as explaining a term the question asks about (a form
+/// of the term within [`index::GLOSS_WINDOW`] words of one of its everyday phrases): as much
+/// as one more query word found.
+const GLOSS_BOOST: f32 = 2.0;
 /// Weight of an everyday word for a novel's term the question asks to have explained.
-/// Weight of a term within [`GLOSS_SLOP`] words of one of its everyday phrases (tantivy's
-/// sloppy phrases match in either order).
-const GLOSS_BOOST: f32 = 1.0;
-const GLOSS_SLOP: u32 = 10;
-
 const EXPLAIN_BOOST: f32 = 0.5;
 /// Weight of a match in the passage a passage continues ("This reflection …" after the
 /// quotation it discusses), for quoted phrases: the discussion of a quotation is an answer too.
@@ -2358,6 +2372,7 @@ mod tests {
     /// words marking a passage that continues the one before it.
     fn engine_over(passages: Vec<Passage>, continues: &[&str]) -> (tempfile::TempDir, Engine) {
         use crate::model::{Corpus, Source};
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
         let corpus = Corpus {
             sources: vec![Source {
                 id: "notes".into(),
@@ -2371,10 +2386,10 @@ mod tests {
             fingerprint: "test".into(),
             bytes: 100,
             continues: continues.iter().map(|s| s.to_string()).collect(),
+            glosses: crate::ingest::glosses(&Lexicon::load(&shipped).unwrap()),
         };
         let dir = tempfile::tempdir().unwrap();
         index::build(&corpus, dir.path(), &mut |_| {}).unwrap();
-        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
         let engine = Engine::open(dir.path(), &shipped).unwrap();
         (dir, engine)
     }
