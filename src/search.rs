@@ -2320,23 +2320,40 @@ mod tests {
         );
     }
 
+    /// Passage `seq` of the test source "notes", untagged, with the passage before it as `prev`.
+    fn note(seq: u32, kind: Kind, text: &str) -> Passage {
+        Passage {
+            id: format!("notes:{seq}"),
+            source: "notes".into(),
+            seq,
+            section: vec!["Notes".into()],
+            kind,
+            part: None,
+            characters: vec![],
+            themes: vec![],
+            pages: vec![],
+            text: text.into(),
+            source_range: [0, 0],
+            prev: seq.checked_sub(1).map(|s| format!("notes:{s}")),
+            next: None,
+            provenance: vec![],
+        }
+    }
+
+    fn strings(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
     fn tagged_engine() -> (tempfile::TempDir, Engine) {
         let p = |seq: u32, section: &[&str], kind, chars: &[&str], themes: &[&str], text: &str| {
             Passage {
-                id: format!("notes:{seq}"),
-                source: "notes".into(),
-                seq,
-                section: section.iter().map(|s| s.to_string()).collect(),
-                kind,
+                section: strings(section),
                 part: Some(2),
-                characters: chars.iter().map(|s| s.to_string()).collect(),
-                themes: themes.iter().map(|s| s.to_string()).collect(),
+                characters: strings(chars),
+                themes: strings(themes),
                 pages: vec![seq + 50],
-                text: text.into(),
-                source_range: [0, 0],
-                prev: seq.checked_sub(1).map(|s| format!("notes:{s}")),
                 next: Some(format!("notes:{}", seq + 1)),
-                provenance: vec![],
+                ..note(seq, kind, text)
             }
         };
         let passages = vec![
@@ -2637,20 +2654,8 @@ mod tests {
             .map(|(i, (kind, text))| {
                 let seq = i as u32;
                 Passage {
-                    id: format!("notes:{seq}"),
-                    source: "notes".into(),
-                    seq,
-                    section: vec!["Notes".into()],
-                    kind: *kind,
-                    part: None,
-                    characters: vec![],
-                    themes: vec![],
-                    pages: vec![],
-                    text: text.to_string(),
-                    source_range: [0, 0],
-                    prev: seq.checked_sub(1).map(|s| format!("notes:{s}")),
                     next: (seq + 1 < n).then(|| format!("notes:{}", seq + 1)),
-                    provenance: vec![],
+                    ..note(seq, *kind, text)
                 }
             })
             .collect();
@@ -2670,20 +2675,8 @@ mod tests {
     #[test]
     fn a_lone_term_is_explained_filtered_or_not() {
         let p = |seq: u32, chars: &[&str], text: &str| Passage {
-            id: format!("notes:{seq}"),
-            source: "notes".into(),
-            seq,
-            section: vec!["Plot".into()],
-            kind: Kind::Plot,
-            part: None,
-            characters: chars.iter().map(|s| s.to_string()).collect(),
-            themes: vec![],
-            pages: vec![],
-            text: text.into(),
-            source_range: [0, 0],
-            prev: None,
-            next: None,
-            provenance: vec![],
+            characters: strings(chars),
+            ..note(seq, Kind::Plot, text)
         };
         let (_dir, engine) = engine_over(
             vec![
