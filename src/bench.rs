@@ -1391,20 +1391,12 @@ mod tests {
 
     fn passage(text: &str, themes: &[&str], kind: Kind, pages: &[u32]) -> Passage {
         Passage {
-            id: "s:0".into(),
-            source: "s".into(),
-            seq: 0,
             section: vec!["Themes".into(), "Memory and Nostalgia".into()],
-            kind,
             part: Some(2),
             characters: vec!["Ruth".into()],
             themes: themes.iter().map(|s| s.to_string()).collect(),
             pages: pages.to_vec(),
-            text: text.into(),
-            source_range: [0, text.len()],
-            prev: None,
-            next: None,
-            provenance: vec![],
+            ..Passage::sample("s", 0, kind, text)
         }
     }
 

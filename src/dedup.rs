@@ -151,22 +151,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     fn p(source: &str, text: &str) -> Passage {
-        Passage {
-            id: format!("{source}:0"),
-            source: source.into(),
-            seq: 0,
-            section: vec![],
-            kind: Kind::Quotation,
-            part: None,
-            characters: vec![],
-            themes: vec![],
-            pages: vec![],
-            text: text.into(),
-            source_range: [0, 0],
-            prev: None,
-            next: None,
-            provenance: vec![],
-        }
+        Passage::sample(source, 0, Kind::Quotation, text)
     }
 
     const QUOTE: &str = "The problem, as I see it, is that you have been told and not told. \

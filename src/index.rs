@@ -994,20 +994,12 @@ mod tests {
 
     fn passage(source: &str, seq: u32, text: &str) -> Passage {
         Passage {
-            id: format!("{source}:{seq}"),
-            source: source.into(),
-            seq,
             section: vec!["Themes".into(), "Memory".into()],
-            kind: Kind::Analysis,
             part: Some(2),
             characters: vec!["Ruth".into()],
             themes: vec!["memory".into()],
             pages: vec![58],
-            text: text.into(),
-            source_range: [0, text.len()],
-            prev: None,
-            next: None,
-            provenance: vec![],
+            ..Passage::sample(source, seq, Kind::Analysis, text)
         }
     }
 

@@ -148,6 +148,30 @@ pub struct Passage {
     pub provenance: Vec<TagOrigin>,
 }
 
+#[cfg(test)]
+impl Passage {
+    /// An untagged passage `seq` of `source`, for tests: set the fields a test cares about with
+    /// struct update syntax.
+    pub(crate) fn sample(source: &str, seq: u32, kind: Kind, text: &str) -> Passage {
+        Passage {
+            id: format!("{source}:{seq}"),
+            source: source.into(),
+            seq,
+            section: vec![],
+            kind,
+            part: None,
+            characters: vec![],
+            themes: vec![],
+            pages: vec![],
+            text: text.into(),
+            source_range: [0, text.len()],
+            prev: None,
+            next: None,
+            provenance: vec![],
+        }
+    }
+}
+
 /// A file that could not be read as a summary and was skipped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {

@@ -2323,20 +2323,9 @@ mod tests {
     /// Passage `seq` of the test source "notes", untagged, with the passage before it as `prev`.
     fn note(seq: u32, kind: Kind, text: &str) -> Passage {
         Passage {
-            id: format!("notes:{seq}"),
-            source: "notes".into(),
-            seq,
             section: vec!["Notes".into()],
-            kind,
-            part: None,
-            characters: vec![],
-            themes: vec![],
-            pages: vec![],
-            text: text.into(),
-            source_range: [0, 0],
             prev: seq.checked_sub(1).map(|s| format!("notes:{s}")),
-            next: None,
-            provenance: vec![],
+            ..Passage::sample("notes", seq, kind, text)
         }
     }
 
