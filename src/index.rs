@@ -675,7 +675,8 @@ impl Glosses {
     }
 
     /// The terms `text` explains: a form of the term within [`GLOSS_WINDOW`] words, either
-    /// side, of one of its everyday phrases (its words in order, next to one another).
+    /// side, of one of its everyday phrases (its words in order, next to one another), and
+    /// not inside it.
     fn explained_in(&self, text: &str, analyzer: &mut TextAnalyzer) -> Vec<&str> {
         let mut tokens: Vec<(usize, String)> = vec![];
         let mut stream = analyzer.token_stream(text);
@@ -692,10 +693,16 @@ impl Glosses {
             if at.is_empty() {
                 continue;
             }
+            // A form inside the phrase itself ("care" in "takes care of", for carer) is the
+            // phrase, not the term; the distance is to the nearer end of the phrase.
             let near = phrases.iter().any(|phrase| {
                 tokens.windows(phrase.len()).any(|w| {
+                    let (first, last) = (w[0].0, w[w.len() - 1].0);
                     w.iter().zip(phrase).all(|((_, s), p)| s == p)
-                        && at.iter().any(|a| a.abs_diff(w[0].0) <= GLOSS_WINDOW)
+                        && at.iter().any(|&a| {
+                            (a < first && first - a <= GLOSS_WINDOW)
+                                || (a > last && a - last <= GLOSS_WINDOW)
+                        })
                 })
             });
             if near {
@@ -1028,7 +1035,11 @@ mod tests {
         let mut a = analyzer();
         let glosses = Glosses::new(
             &[
-                gloss("Carer", &["carer"], &["looks after", "takes care of"]),
+                gloss(
+                    "Carer",
+                    &["carer", "care"],
+                    &["looks after", "takes care of"],
+                ),
                 gloss(
                     "deferral",
                     &["deferral", "defer"],
@@ -1058,6 +1069,25 @@ mod tests {
                 vec![],
             ),
             ("She looks after Tommy.", vec![]),
+            // A form of the term inside the phrase is the phrase: "care" in "takes care of".
+            ("She takes care of Tommy.", vec![]),
+            // Ten words from the term to the nearer end of the phrase, either side, no more.
+            (
+                "Kathy is a carer and one two three four five six seven eight looks after.",
+                vec!["carer"],
+            ),
+            (
+                "Kathy is a carer and one two three four five six seven eight nine looks after.",
+                vec![],
+            ),
+            (
+                "She takes care of them, one two three four five six seven, a carer.",
+                vec!["carer"],
+            ),
+            (
+                "She takes care of them, one two three four five six seven eight, a carer.",
+                vec![],
+            ),
             (
                 "A carer looks after donors and can postpone a deferral.",
                 vec!["carer", "deferral"],

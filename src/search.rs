@@ -83,7 +83,8 @@ pub struct Ranking {
     pub context: bool,
     /// A passage that explains a term the question asks about (the index marks a form of the
     /// term within 10 words of one of its everyday phrases) scores extra: that is how a
-    /// definition reads ("a carer who looks after donors").
+    /// definition reads ("a carer who looks after donors"). Part of reading the glossary, so
+    /// it needs `expansion`.
     pub gloss: bool,
 }
 
@@ -2825,7 +2826,7 @@ mod tests {
             .filter(|e| e.from == "apologizes")
             .flat_map(|e| e.to.iter().map(String::as_str))
             .collect();
-        for term in ["regret", "remorse", "sorry"] {
+        for term in ["regret", "remorse", "confession", "sorry"] {
             assert!(to.contains(&term), "{term} missing from {to:?}");
         }
         let mut found = ids(&r);

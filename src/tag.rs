@@ -626,6 +626,13 @@ mod tests {
                 None,
             ),
             (vec![], "In part, Kathy looks back.", Kind::Other, None),
+            (vec![], "In part I think she knew.", Kind::Other, None),
+            (
+                vec![],
+                "Part II: the Cottages, as Kathy recalls.",
+                Kind::Other,
+                Some(2),
+            ),
             (
                 vec!["Part One: Hailsham"],
                 "In Part Two, they move.",
