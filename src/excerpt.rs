@@ -143,12 +143,19 @@ impl Analysed {
 
     /// The words whose term is one of `terms`: (byte range, term's index), in text order.
     fn matching(&self, terms: &BTreeSet<String>) -> Vec<(Range<usize>, u32)> {
+        // Both are sorted: one merge pass finds the passage's terms among the query's.
         let mut wanted = vec![false; self.vocab.len()];
         let mut any = false;
-        for t in terms {
-            if let Ok(i) = self.vocab.binary_search(t) {
-                wanted[i] = true;
-                any = true;
+        let mut query = terms.iter().peekable();
+        for (i, v) in self.vocab.iter().enumerate() {
+            while query.next_if(|t| t.as_str() < v.as_str()).is_some() {}
+            match query.peek() {
+                None => break,
+                Some(t) if t.as_str() == v.as_str() => {
+                    wanted[i] = true;
+                    any = true;
+                }
+                Some(_) => {}
             }
         }
         if !any {
@@ -434,6 +441,28 @@ mod tests {
                 proptest::prop_assert!(e.text.get(r.clone()).is_some());
             }
             proptest::prop_assert!(text.get(e.range.clone()).is_some());
+        }
+
+        /// The passage's words found for a query are exactly those whose term the query has.
+        #[test]
+        fn matching_finds_exactly_the_query_terms(
+            words in proptest::collection::vec("(carer|deferral|tape|ruth|a|the|zz|b[a-c])", 0..30),
+            query in proptest::collection::vec("(carer|deferral|tape|ruth|zz|b[a-d]|x)", 0..6),
+        ) {
+            let text = words.join(" ");
+            let mut a = analyzer();
+            let analysed = Analysed::new(&text, &mut a);
+            let terms: BTreeSet<String> = query.into_iter().collect();
+            let mut want = vec![];
+            let mut stream = a.token_stream(&text);
+            while let Some(t) = stream.next() {
+                if terms.contains(&t.text) {
+                    want.push(t.offset_from..t.offset_to);
+                }
+            }
+            let got: Vec<Range<usize>> =
+                analysed.matching(&terms).into_iter().map(|(r, _)| r).collect();
+            proptest::prop_assert_eq!(got, want);
         }
     }
 }

@@ -1691,6 +1691,10 @@ impl Engine {
             .collect();
         let mut found: Vec<Glossed> = vec![];
         for (_, phrase, term, term_stems) in &self.glossary.everyday {
+            // Most phrases share no word with the query: skip them before scanning positions.
+            if !phrase.first().is_some_and(|p| stems.contains(&p.as_str())) {
+                continue;
+            }
             let n = phrase.len();
             let mut i = 0;
             while i + n <= stems.len() {
