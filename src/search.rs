@@ -37,15 +37,16 @@ pub const MAX_NESTING: usize = 8;
 const MAX_PAGE_SPAN: u32 = 2000;
 
 /// Words that carry no meaning in a plain question. The index keeps them (phrases need them);
-/// only the question analysis drops them.
+/// only the question analysis drops them. "get" is a light verb: "where did Kathy get the
+/// tape" asks about the tape, and passages saying "get back together" are not answers.
 const STOP_WORDS: &[&str] = &[
     "a", "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
-    "being", "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "had",
-    "has", "have", "he", "her", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it",
-    "its", "me", "my", "no", "not", "of", "on", "or", "our", "she", "so", "such", "than", "that",
-    "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "was", "we",
-    "were", "what", "when", "where", "which", "who", "whom", "whose", "why", "will", "with",
-    "would", "you", "your",
+    "being", "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "get",
+    "gets", "got", "had", "has", "have", "he", "her", "hers", "him", "his", "how", "i", "if", "in",
+    "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "she", "so",
+    "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "those", "to", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "whose",
+    "why", "will", "with", "would", "you", "your",
 ];
 
 /// Which ranking techniques are on. [`Ranking::FULL`] is the default; [`Ranking::BASELINE`] is
@@ -2803,6 +2804,30 @@ mod tests {
                 "notes:0",
                 "{q}"
             );
+        }
+    }
+
+    #[test]
+    fn light_verbs_of_a_question_are_not_searched() {
+        let (_dir, engine) = plain_engine(
+            &[
+                (
+                    Kind::Plot,
+                    "Kathy helps them get back together; they get on.",
+                ),
+                (
+                    Kind::Plot,
+                    "Kathy finds the tape in a shop in Norfolk at last.",
+                ),
+            ],
+            &[],
+        );
+        for q in [
+            "where did kathy get the tape",
+            "how does kathy get the tape",
+        ] {
+            let r = search_with(&engine, q, "full");
+            assert_eq!(ids(&r)[0], "notes:1", "{q}");
         }
     }
 
