@@ -37,31 +37,12 @@ pub fn matches(
     terms: &BTreeSet<String>,
     analyzer: &mut TextAnalyzer,
 ) -> Vec<Range<usize>> {
-    let found: Vec<Range<usize>> = matched_terms(text, terms, analyzer)
-        .into_iter()
-        .map(|(r, _)| r)
-        .collect();
-    join_adjacent(text, merge(found))
+    highlights(text, &Analysed::new(text, analyzer).matching(terms))
 }
 
-/// Each matched word's byte range with the term it matched.
-fn matched_terms(
-    text: &str,
-    terms: &BTreeSet<String>,
-    analyzer: &mut TextAnalyzer,
-) -> Vec<(Range<usize>, String)> {
-    if terms.is_empty() {
-        return vec![];
-    }
-    let mut out = vec![];
-    let mut stream = analyzer.token_stream(text);
-    while stream.advance() {
-        let t = stream.token();
-        if terms.contains(&t.text) {
-            out.push((t.offset_from..t.offset_to, t.text.clone()));
-        }
-    }
-    out
+/// The highlight ranges of the matched words: adjacent ones joined into one.
+fn highlights(text: &str, found: &[(Range<usize>, u32)]) -> Vec<Range<usize>> {
+    join_adjacent(text, merge(found.iter().map(|(r, _)| r.clone()).collect()))
 }
 
 fn join_adjacent(text: &str, ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
@@ -112,7 +93,7 @@ pub struct Analysed {
     /// The passage's distinct analysed terms, sorted.
     vocab: Vec<String>,
     /// Each word's byte range with its term, as an index into `vocab`: finding a query's
-    /// words is then a lookup per query term, not a string comparison per passage word.
+    /// words is then one merge of two sorted lists, not a string comparison per passage word.
     words: Vec<(Range<usize>, u32)>,
 }
 
@@ -201,7 +182,7 @@ pub fn excerpt_of(
     next: Option<(&str, &[Range<usize>])>,
 ) -> Excerpt {
     let found = analysed.matching(terms);
-    let hits = join_adjacent(text, merge(found.iter().map(|(r, _)| r.clone()).collect()));
+    let hits = highlights(text, &found);
     let sents = &analysed.sentences;
     if sents.is_empty() {
         return Excerpt::default();

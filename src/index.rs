@@ -55,6 +55,16 @@ const STAMP_FILE: &str = "nlmg-stamp";
 const CURRENT_FILE: &str = "current";
 const LOCK_FILE: &str = ".build.lock";
 
+/// The terms of `text` as [`analyzer`] makes them (lower case, stemmed), in order.
+pub(crate) fn analyse(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
 /// The English analyzer used for passage text and headings, at index and at query time.
 /// Stop words are kept in the index so that phrases like "told and not told" match.
 pub fn analyzer() -> TextAnalyzer {
@@ -647,25 +657,17 @@ struct Glosses {
 
 impl Glosses {
     fn new(glosses: &[crate::model::Gloss], analyzer: &mut TextAnalyzer) -> Glosses {
-        let stems = |text: &str, analyzer: &mut TextAnalyzer| {
-            let mut out = vec![];
-            let mut stream = analyzer.token_stream(text);
-            while let Some(t) = stream.next() {
-                out.push(t.text.clone());
-            }
-            out
-        };
         let terms = glosses
             .iter()
             .map(|g| {
                 let mut forms: Vec<String> =
-                    g.forms.iter().flat_map(|f| stems(f, analyzer)).collect();
+                    g.forms.iter().flat_map(|f| analyse(analyzer, f)).collect();
                 forms.sort();
                 forms.dedup();
                 let phrases = g
                     .everyday
                     .iter()
-                    .map(|e| stems(e, analyzer))
+                    .map(|e| analyse(analyzer, e))
                     .filter(|p| !p.is_empty() && !p.iter().all(|s| forms.contains(s)))
                     .collect();
                 (g.term.to_lowercase(), forms, phrases)

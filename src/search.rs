@@ -25,7 +25,7 @@ use tantivy::{
 
 use crate::error::{Error, Result};
 use crate::excerpt::{self, Analysed, Excerpt};
-use crate::index::{self, Fields, IndexMeta};
+use crate::index::{self, analyse, Fields, IndexMeta};
 use crate::lexicon::Lexicon;
 use crate::model::{Kind, Passage};
 
@@ -1769,12 +1769,7 @@ impl Engine {
                 }
                 // One edit changes the letter counts by at most two, so words whose counts
                 // differ by more than twice the allowed edits are skipped unmeasured.
-                let differ: u32 = letters
-                    .iter()
-                    .zip(letter_counts(cand))
-                    .map(|(a, b)| u32::from(a.abs_diff(b)))
-                    .sum();
-                if differ > 2 * max as u32 {
+                if letters_apart(&letters, &letter_counts(cand)) > 2 * max as u32 {
                     continue;
                 }
                 let d = strsim::damerau_levenshtein(w, cand);
@@ -1840,6 +1835,14 @@ fn letter_counts(w: &str) -> [u8; 32] {
         *b = b.saturating_add(1);
     }
     counts
+}
+
+/// How many letters two words' [`letter_counts`] differ by, in total.
+fn letters_apart(a: &[u8; 32], b: &[u8; 32]) -> u32 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| u32::from(x.abs_diff(*y)))
+        .sum()
 }
 
 /// An everyday phrase of the glossary found in a query.
@@ -1963,15 +1966,6 @@ fn doc_freq(searcher: &Searcher, field: tantivy::schema::Field, s: &str) -> u64 
     searcher
         .doc_freq(&Term::from_field_text(field, s))
         .unwrap_or(0)
-}
-
-fn analyse(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let mut out = vec![];
-    let mut stream = analyzer.token_stream(text);
-    while stream.advance() {
-        out.push(stream.token().text.clone());
-    }
-    out
 }
 
 /// Two stems of one word family: one extends the other by at most two letters (defer/deferr).
@@ -2193,11 +2187,7 @@ mod tests {
             a in "[abcdeé@!]{0,12}",
             b in "[abcdeé@!]{0,12}",
         ) {
-            let differ: u32 = letter_counts(&a)
-                .iter()
-                .zip(letter_counts(&b))
-                .map(|(x, y)| u32::from(x.abs_diff(y)))
-                .sum();
+            let differ = letters_apart(&letter_counts(&a), &letter_counts(&b));
             let d = strsim::damerau_levenshtein(&a, &b) as u32;
             prop_assert!(differ <= 2 * d, "{a:?} {b:?}: counts differ by {differ}, distance {d}");
         }
