@@ -1423,6 +1423,10 @@ impl Engine {
                             .map(|(_, st)| st.clone()),
                     );
                 }
+                // A family's words mostly share a stem or two ("defer", "deferr"): one postings
+                // list per stem, since every extra one costs a scorer and matches nothing new.
+                alts.sort_unstable();
+                alts.dedup();
                 let mut any: Vec<(Occur, Box<dyn Query>)> = vec![];
                 for a in alts {
                     any.push(term_q(self.fields.text, &a, 1.0));
