@@ -11,6 +11,11 @@ use clap::Parser;
 
 use nlmg_search::commands::{self, Outcome};
 
+// A search is dozens of small allocations (query clauses, postings cursors, excerpt pieces);
+// mimalloc serves them in fewer instructions than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let stdout = io::stdout();
