@@ -1580,7 +1580,20 @@ impl Engine {
                     }
                 }
             }
-            if let Some(r) = rule {
+            // A novel's term typed alone asks what it is, as a definition question does: the
+            // words a definition uses ("euphemism") count too.
+            let lone_term = rule.is_none()
+                && read_as.len() == 1
+                && self
+                    .glossary
+                    .explained
+                    .contains_key(self.glossary.canonical(&read_as[0]));
+            let rule_answers = if lone_term {
+                self.glossary.intents.iter().find(|r| r.explain_terms)
+            } else {
+                rule
+            };
+            if let Some(r) = rule_answers {
                 // Words the answer to this kind of question tends to use.
                 // Shown like any expansion: "what happened to → donation, completes, …".
                 let asked = if opened_len > 0 {
@@ -1589,6 +1602,8 @@ impl Engine {
                         .map(|(w, _)| w.as_str())
                         .collect::<Vec<_>>()
                         .join(" ")
+                } else if lone_term {
+                    corrected[0].clone()
                 } else {
                     words
                         .iter()
@@ -2676,6 +2691,7 @@ mod tests {
                     "Ruth thinks she has spotted her original in an office.",
                 ),
                 p(2, &["Kathy"], "Kathy wonders about her own original."),
+                p(3, &["Kathy"], "The novel's euphemisms soften every fate."),
             ],
             &[],
         );
@@ -2696,6 +2712,13 @@ mod tests {
         let all = run(Filters::default());
         assert!(explains(&all));
         assert_eq!(ids(&all)[0], "notes:0");
+        // Typed alone, a term asks what it is: the words a definition uses count as well,
+        // weakly, and the summary says so.
+        assert!(ids(&all).contains(&"notes:3"), "{:?}", ids(&all));
+        assert!(all
+            .expansions
+            .iter()
+            .any(|e| e.from == "possible" && e.to.iter().any(|t| t == "euphemism")));
         // Narrowed to Ruth, "possible" still reads as her original: the passage that says
         // "original" is found, the one about Kathy is not.
         let ruth = run(Filters {
