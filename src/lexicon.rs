@@ -86,6 +86,10 @@ pub struct Intent {
     /// happened to Ruth" is answered by passages on her donations and death).
     #[serde(default)]
     pub answers: Vec<String>,
+    /// The weight `answers` are searched at, when the usual low weight is too little: a place
+    /// named in a passage answers "where" more surely than "because" answers "why".
+    #[serde(default)]
+    pub answer_weight: Option<f32>,
     /// The novel's terms in the question are also looked for by their everyday words (the
     /// glossary read backwards): a definition explains a term in plainer words.
     #[serde(default)]
@@ -148,6 +152,14 @@ impl Lexicon {
                         .or(i.cues.first())
                         .map_or("", String::as_str)
                 ));
+            }
+            if let Some(w) = i.answer_weight {
+                if !(w.is_finite() && w > 0.0) || i.answers.is_empty() {
+                    return Err(format!(
+                        "an [[intent]] gives its answers the weight {w}; it needs answers and a \
+                         number above 0"
+                    ));
+                }
             }
             for (kind, weight) in &i.kinds {
                 if crate::model::Kind::parse(kind).is_none() {
@@ -281,6 +293,18 @@ mod tests {
             (
                 "[[intent]]\nopens = [\"what happened to\"]\nanswers = [\"died\"]\n",
                 true,
+            ),
+            (
+                "[[intent]]\nopens = [\"where\"]\nanswers = [\"Norfolk\"]\nanswer_weight = 0.6\n",
+                true,
+            ),
+            (
+                "[[intent]]\nopens = [\"where\"]\nanswers = [\"Norfolk\"]\nanswer_weight = 0\n",
+                false,
+            ),
+            (
+                "[[intent]]\nopens = [\"where\"]\nkinds = { plot = 1.2 }\nanswer_weight = 0.6\n",
+                false,
             ),
             ("[[intent]]\nexplain_terms = true\n", false),
             ("[[intent]]\ncues = [\"mean\"]\nexplain = true\n", false),

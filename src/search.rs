@@ -507,6 +507,8 @@ struct IntentRule {
     cues: Vec<String>,
     /// (word as written, stem) of each answer word.
     answers: Vec<(String, String)>,
+    /// The weight `answers` are searched at.
+    answer_weight: f32,
     explain_terms: bool,
 }
 
@@ -545,6 +547,7 @@ impl Glossary {
                         _ => None,
                     })
                     .collect(),
+                answer_weight: intent.answer_weight.unwrap_or(INTENT_ANSWER_BOOST),
                 explain_terms: intent.explain_terms,
             });
         }
@@ -1611,7 +1614,7 @@ impl Engine {
                         .map_or_else(String::new, |(w, _)| w.clone())
                 };
                 for (word, stem) in &r.answers {
-                    if add(stem, INTENT_ANSWER_BOOST, &mut extra) && !asked.is_empty() {
+                    if add(stem, r.answer_weight, &mut extra) && !asked.is_empty() {
                         push_expansion(&mut read.expansions, &asked, word);
                     }
                 }
@@ -2921,6 +2924,43 @@ mod tests {
             .expansions
             .iter()
             .any(|e| e.from == "complete" && e.to.iter().any(|t| t == "death")));
+    }
+
+    #[test]
+    fn a_where_question_searches_the_other_places() {
+        let (_dir, engine) = plain_engine(
+            &[
+                (
+                    Kind::Plot,
+                    "Even after leaving Hailsham, they often think back to their childhood there.",
+                ),
+                (
+                    Kind::Plot,
+                    "After leaving Hailsham, they move to the Cottages.",
+                ),
+                (Kind::Plot, "Tommy draws imaginary animals in a notebook."),
+                (Kind::Plot, "Ruth claims to know what Madame is like."),
+                (Kind::Analysis, "Memory shapes how Kathy tells her story."),
+                (Kind::Plot, "Miss Lucy tells the students the truth."),
+                (Kind::Plot, "Kathy finds the tape in a shop."),
+                (Kind::Analysis, "The novel asks what it means to be human."),
+            ],
+            &[],
+        );
+        let r = search_with(&engine, "where do they go after hailsham", "full");
+        assert_eq!(ids(&r)[0], "notes:1", "{:?}", ids(&r));
+        let places = r.expansions.iter().find(|e| e.from == "where").unwrap();
+        // The place asked about is searched already, not again as an answer.
+        assert!(places.to.iter().any(|t| t == "cottages"), "{places:?}");
+        assert!(!places.to.iter().any(|t| t == "hailsham"), "{places:?}");
+        // Without the places the passage about Hailsham itself comes first; at the usual
+        // answer weight (0.3) the place would not be enough to change that, at 0.6 it is.
+        let plain = search_with(
+            &engine,
+            "where do they go after hailsham",
+            "full,-questions",
+        );
+        assert_eq!(ids(&plain)[0], "notes:0", "{:?}", ids(&plain));
     }
 
     proptest::proptest! {
