@@ -7,7 +7,8 @@
 //!
 //! Environment: `NLMG_EVAL_BIN` runs another binary; `NLMG_EVAL_ONLY=id,id` runs a subset (floors
 //! are then not checked); `NLMG_EVAL_VERBOSE=1` lists each query's top hits with their grades;
-//! `NLMG_EVAL_SET=heldout` runs `tests/quality/heldout.toml` instead (floors not checked);
+//! `NLMG_EVAL_SET=heldout` runs `tests/quality/heldout.toml` instead (any `NAME` runs
+//! `tests/quality/NAME.toml`, such as `heldout2`; floors not checked);
 //! `NLMG_EVAL_RANKING=full,-proximity` passes `--ranking` to the main column (for ablations).
 
 use std::collections::HashMap;
@@ -502,26 +503,55 @@ fn question_set_is_large_covers_every_category_and_matches_the_corpus() {
 }
 
 #[test]
-fn heldout_set_matches_the_corpus_and_shares_no_query_with_the_main_set() {
-    let held = QuestionSet::load(&heldout_path()).unwrap_or_else(|e| panic!("{e}"));
+fn heldout_sets_match_the_corpus_and_share_no_query_with_the_main_set() {
     let main = QuestionSet::load(&questions_path()).unwrap_or_else(|e| panic!("{e}"));
-    assert!(
-        held.questions.len() >= 8,
-        "{} questions",
-        held.questions.len()
-    );
-    for q in &held.questions {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join("tests/quality"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "toml")
+                && p.file_stem()
+                    .and_then(|s| s.to_str())
+                    .is_some_and(|s| s.starts_with("heldout"))
+        })
+        .collect();
+    files.sort();
+    assert!(files.contains(&heldout_path()), "{files:?}");
+    let mut seen: Vec<(String, String)> = vec![];
+    for path in &files {
+        let held = QuestionSet::load(path).unwrap_or_else(|e| panic!("{e}"));
         assert!(
-            !main
-                .questions
-                .iter()
-                .any(|m| m.id == q.id || m.query.eq_ignore_ascii_case(&q.query)),
-            "{} is also in the main set",
-            q.id
+            held.questions.len() >= 8,
+            "{}: {} questions",
+            path.display(),
+            held.questions.len()
+        );
+        for q in &held.questions {
+            assert!(
+                !main
+                    .questions
+                    .iter()
+                    .any(|m| m.id == q.id || m.query.eq_ignore_ascii_case(&q.query)),
+                "{} is also in the main set",
+                q.id
+            );
+            assert!(
+                !seen
+                    .iter()
+                    .any(|(id, query)| *id == q.id || query.eq_ignore_ascii_case(&q.query)),
+                "{} is in two held-out sets",
+                q.id
+            );
+            seen.push((q.id.clone(), q.query.clone()));
+        }
+        let problems = held.problems_against(&corpus_sources(&repo().join("corpus")));
+        assert!(
+            problems.is_empty(),
+            "{}: {}",
+            path.display(),
+            problems.join("\n")
         );
     }
-    let problems = held.problems_against(&corpus_sources(&repo().join("corpus")));
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
