@@ -154,12 +154,20 @@ impl Lexicon {
                 ));
             }
             if let Some(w) = i.answer_weight {
-                if !(w.is_finite() && w > 0.0) || i.answers.is_empty() {
+                // An answer word hints at an answer; it may not outweigh the question's own
+                // words (1.0).
+                if !(w.is_finite() && w > 0.0 && w <= 1.0) || i.answers.is_empty() {
                     return Err(format!(
                         "an [[intent]] gives its answers the weight {w}; it needs answers and a \
-                         number above 0"
+                         number above 0, at most 1"
                     ));
                 }
+            }
+            // Answers are searched word by word; a phrase would silently match nothing.
+            if let Some(a) = i.answers.iter().find(|a| a.split_whitespace().count() != 1) {
+                return Err(format!(
+                    "an [[intent]] lists the answer {a:?}; answers are single words"
+                ));
             }
             for (kind, weight) in &i.kinds {
                 if crate::model::Kind::parse(kind).is_none() {
@@ -300,6 +308,26 @@ mod tests {
             ),
             (
                 "[[intent]]\nopens = [\"where\"]\nanswers = [\"Norfolk\"]\nanswer_weight = 0\n",
+                false,
+            ),
+            (
+                "[[intent]]\nopens = [\"where\"]\nanswers = [\"Norfolk\"]\nanswer_weight = -0.5\n",
+                false,
+            ),
+            (
+                "[[intent]]\nopens = [\"where\"]\nanswers = [\"Norfolk\"]\nanswer_weight = 1.5\n",
+                false,
+            ),
+            (
+                "[[intent]]\nopens = [\"where\"]\nanswers = [\"Norfolk\"]\nanswer_weight = nan\n",
+                false,
+            ),
+            (
+                "[[intent]]\nopens = [\"where\"]\nanswers = [\"Norfolk coast\"]\n",
+                false,
+            ),
+            (
+                "[[intent]]\nopens = [\"where\"]\nanswers = [\" \"]\n",
                 false,
             ),
             (

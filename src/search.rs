@@ -490,6 +490,9 @@ struct Glossary {
     families: HashMap<String, Vec<(String, String)>>,
     /// Question intents, in the lexicon's order.
     intents: Vec<IntentRule>,
+    /// The first intent that explains terms (a definition question): a term typed alone asks
+    /// the same, so it takes this intent's answers.
+    definition: Option<usize>,
     /// Every intent opening as stems with its intent's index, longest first.
     openings: Vec<(Vec<String>, usize)>,
     /// The novel's term's stem → the everyday phrases for it: (as written, as stems).
@@ -550,6 +553,9 @@ impl Glossary {
                 answer_weight: intent.answer_weight.unwrap_or(INTENT_ANSWER_BOOST),
                 explain_terms: intent.explain_terms,
             });
+            if intent.explain_terms && g.definition.is_none() {
+                g.definition = Some(g.intents.len() - 1);
+            }
         }
         // Longest opening first: "what happens" is more specific than "what".
         g.openings.sort_by_key(|(o, _)| std::cmp::Reverse(o.len()));
@@ -1460,6 +1466,8 @@ impl Engine {
                 ));
             }
         }
+        // One word that means something, typed alone: it asks what that is.
+        let lone = read_as.len() == 1;
         if any_correction {
             let fixed = corrected.join(" ");
             read.suggestion = Some(fixed);
@@ -1585,14 +1593,15 @@ impl Engine {
             }
             // A novel's term typed alone asks what it is, as a definition question does: the
             // words a definition uses ("euphemism") count too.
-            let lone_term = rule.is_none()
-                && read_as.len() == 1
+            let lone_term = ranking.questions
+                && rule.is_none()
+                && lone
                 && self
                     .glossary
                     .explained
                     .contains_key(self.glossary.canonical(&read_as[0]));
             let rule_answers = if lone_term {
-                self.glossary.intents.iter().find(|r| r.explain_terms)
+                self.glossary.definition.map(|i| &self.glossary.intents[i])
             } else {
                 rule
             };
@@ -1622,7 +1631,7 @@ impl Engine {
             // A definition explains the novel's term in everyday words; a term searched alone
             // asks what it is just as much, filtered or not ("possible" for Ruth is also her
             // "original").
-            let explain = rule.is_some_and(|r| r.explain_terms) || read_as.len() == 1;
+            let explain = rule.is_some_and(|r| r.explain_terms) || lone;
             if explain {
                 // A definition puts the term beside its plain words ("a carer who looks after
                 // donors", "deferrals - a chance to postpone"); the index marks the passages
@@ -2722,6 +2731,16 @@ mod tests {
             .expansions
             .iter()
             .any(|e| e.from == "possible" && e.to.iter().any(|t| t == "euphemism")));
+        // That reading belongs to the `questions` switch: without it, no definition words.
+        let plain = engine
+            .search(&Request {
+                query: "possible".into(),
+                ranking: Ranking::parse("full,-questions").unwrap(),
+                ..Request::default()
+            })
+            .unwrap();
+        assert!(!ids(&plain).contains(&"notes:3"), "{:?}", ids(&plain));
+        assert!(explains(&plain));
         // Narrowed to Ruth, "possible" still reads as her original: the passage that says
         // "original" is found, the one about Kathy is not.
         let ruth = run(Filters {
@@ -2928,6 +2947,7 @@ mod tests {
 
     #[test]
     fn a_where_question_searches_the_other_places() {
+        // Reads the shipped corpus/lexicon.toml: its `where` intent and places.
         let (_dir, engine) = plain_engine(
             &[
                 (
