@@ -50,6 +50,11 @@ pub struct Term {
     pub term: String,
     #[serde(default)]
     pub everyday: Vec<String>,
+    /// What the summaries call this kind of word ("a euphemism for death"): a passage that
+    /// explains the term often names it so, and a reader asking what the term is, or typing it
+    /// alone, is also shown such passages. Single words.
+    #[serde(default)]
+    pub called: Vec<String>,
 }
 
 /// One word with its British and American spellings; either finds both.
@@ -137,6 +142,14 @@ impl Lexicon {
         for t in &lexicon.themes {
             if t.name.trim().is_empty() {
                 return Err("a [[theme]] has an empty name".into());
+            }
+        }
+        for t in &lexicon.terms {
+            if let Some(c) = t.called.iter().find(|c| c.split_whitespace().count() != 1) {
+                return Err(format!(
+                    "the [[term]] {:?} is called {c:?}; `called` lists single words",
+                    t.term
+                ));
             }
         }
         for i in &lexicon.intents {
@@ -335,6 +348,14 @@ mod tests {
                 false,
             ),
             ("[[intent]]\nexplain_terms = true\n", false),
+            (
+                "[[term]]\nterm = \"carer\"\ncalled = [\"euphemism\"]\n",
+                true,
+            ),
+            (
+                "[[term]]\nterm = \"carer\"\ncalled = [\"a euphemism\"]\n",
+                false,
+            ),
             ("[[intent]]\ncues = [\"mean\"]\nexplain = true\n", false),
         ] {
             assert_eq!(Lexicon::parse(text).is_ok(), ok, "{text}");

@@ -490,9 +490,9 @@ struct Glossary {
     families: HashMap<String, Vec<(String, String)>>,
     /// Question intents, in the lexicon's order.
     intents: Vec<IntentRule>,
-    /// The first intent that explains terms (a definition question): a term typed alone asks
-    /// the same, so it takes this intent's answers.
-    definition: Option<usize>,
+    /// The novel's term's stem (canonical spelling) → what the summaries call it, (as
+    /// written, stem): "euphemism" for donation, completion and carer.
+    called: HashMap<String, Vec<(String, String)>>,
     /// Every intent opening as stems with its intent's index, longest first.
     openings: Vec<(Vec<String>, usize)>,
     /// The novel's term's stem → the everyday phrases for it: (as written, as stems).
@@ -553,9 +553,6 @@ impl Glossary {
                 answer_weight: intent.answer_weight.unwrap_or(INTENT_ANSWER_BOOST),
                 explain_terms: intent.explain_terms,
             });
-            if intent.explain_terms && g.definition.is_none() {
-                g.definition = Some(g.intents.len() - 1);
-            }
         }
         // Longest opening first: "what happens" is more specific than "what".
         g.openings.sort_by_key(|(o, _)| std::cmp::Reverse(o.len()));
@@ -607,6 +604,14 @@ impl Glossary {
                 let names = g.defines.entry(g.canonical(st).to_string()).or_default();
                 if !names.contains(&t.term.to_lowercase()) {
                     names.push(t.term.to_lowercase());
+                }
+                for c in &t.called {
+                    if let [one] = analyse(analyzer, c).as_slice() {
+                        let list = g.called.entry(g.canonical(st).to_string()).or_default();
+                        if !list.iter().any(|(_, s)| s == one) {
+                            list.push((c.to_lowercase(), one.clone()));
+                        }
+                    }
                 }
             }
             for e in &t.everyday {
@@ -1591,21 +1596,7 @@ impl Engine {
                     }
                 }
             }
-            // A novel's term typed alone asks what it is, as a definition question does: the
-            // words a definition uses ("euphemism") count too.
-            let lone_term = ranking.questions
-                && rule.is_none()
-                && lone
-                && self
-                    .glossary
-                    .explained
-                    .contains_key(self.glossary.canonical(&read_as[0]));
-            let rule_answers = if lone_term {
-                self.glossary.definition.map(|i| &self.glossary.intents[i])
-            } else {
-                rule
-            };
-            if let Some(r) = rule_answers {
+            if let Some(r) = rule {
                 // Words the answer to this kind of question tends to use.
                 // Shown like any expansion: "what happened to → donation, completes, …".
                 let asked = if opened_len > 0 {
@@ -1614,8 +1605,6 @@ impl Engine {
                         .map(|(w, _)| w.as_str())
                         .collect::<Vec<_>>()
                         .join(" ")
-                } else if lone_term {
-                    corrected[0].clone()
                 } else {
                     words
                         .iter()
@@ -1632,6 +1621,18 @@ impl Engine {
             // asks what it is just as much, filtered or not ("possible" for Ruth is also her
             // "original").
             let explain = rule.is_some_and(|r| r.explain_terms) || lone;
+            if explain && ranking.questions {
+                // What the summaries call the term ("completes (a euphemism for death)"): a
+                // passage that names it so is explaining it.
+                for (w, s) in corrected.iter().zip(&read_as) {
+                    let key = self.glossary.canonical(s);
+                    for (word, stem) in self.glossary.called.get(key).into_iter().flatten() {
+                        if add(stem, INTENT_ANSWER_BOOST, &mut extra) {
+                            push_expansion(&mut read.expansions, w, word);
+                        }
+                    }
+                }
+            }
             if explain {
                 // A definition puts the term beside its plain words ("a carer who looks after
                 // donors", "deferrals - a chance to postpone"); the index marks the passages
@@ -2703,7 +2704,6 @@ mod tests {
                     "Ruth thinks she has spotted her original in an office.",
                 ),
                 p(2, &["Kathy"], "Kathy wonders about her own original."),
-                p(3, &["Kathy"], "The novel's euphemisms soften every fate."),
             ],
             &[],
         );
@@ -2724,23 +2724,6 @@ mod tests {
         let all = run(Filters::default());
         assert!(explains(&all));
         assert_eq!(ids(&all)[0], "notes:0");
-        // Typed alone, a term asks what it is: the words a definition uses count as well,
-        // weakly, and the summary says so.
-        assert!(ids(&all).contains(&"notes:3"), "{:?}", ids(&all));
-        assert!(all
-            .expansions
-            .iter()
-            .any(|e| e.from == "possible" && e.to.iter().any(|t| t == "euphemism")));
-        // That reading belongs to the `questions` switch: without it, no definition words.
-        let plain = engine
-            .search(&Request {
-                query: "possible".into(),
-                ranking: Ranking::parse("full,-questions").unwrap(),
-                ..Request::default()
-            })
-            .unwrap();
-        assert!(!ids(&plain).contains(&"notes:3"), "{:?}", ids(&plain));
-        assert!(explains(&plain));
         // Narrowed to Ruth, "possible" still reads as her original: the passage that says
         // "original" is found, the one about Kathy is not.
         let ruth = run(Filters {
@@ -2749,6 +2732,47 @@ mod tests {
         });
         assert!(explains(&ruth), "{:?}", ruth.expansions);
         assert_eq!(ids(&ruth), vec!["notes:0", "notes:1"]);
+    }
+
+    #[test]
+    fn what_the_summaries_call_a_term_is_searched_when_it_is_asked_about_or_typed_alone() {
+        // Reads the shipped corpus/lexicon.toml: carer is `called` a euphemism, possible is not.
+        let (_dir, engine) = plain_engine(
+            &[
+                (Kind::Plot, "Kathy is a carer for Ruth."),
+                (Kind::Analysis, "These euphemisms soften the donors' fate."),
+                (Kind::Plot, "Ruth looks for her possible in an office."),
+            ],
+            &[],
+        );
+        let names_it = |r: &Response, from: &str| {
+            r.expansions
+                .iter()
+                .any(|e| e.from == from && e.to.iter().any(|t| t == "euphemism"))
+        };
+        for q in ["carer", "what is a carer", "carrer"] {
+            let r = search_with(&engine, q, "full");
+            assert!(ids(&r).contains(&"notes:1"), "{q}: {:?}", ids(&r));
+            assert!(
+                names_it(&r, "carer") || names_it(&r, "carers"),
+                "{q}: {:?}",
+                r.expansions
+            );
+        }
+        // Not for a term the summaries do not call so, nor for the term among other words,
+        // nor without the `questions` switch.
+        for (q, ranking) in [
+            ("possible", "full"),
+            ("kathy carer ruth", "full"),
+            ("carer", "full,-questions"),
+        ] {
+            let r = search_with(&engine, q, ranking);
+            assert!(
+                !ids(&r).contains(&"notes:1"),
+                "{q} {ranking}: {:?}",
+                ids(&r)
+            );
+        }
     }
 
     #[test]
