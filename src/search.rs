@@ -600,17 +600,23 @@ impl Glossary {
                     }
                 }
             }
+            let called: Vec<(String, String)> = t
+                .called
+                .iter()
+                .filter_map(|c| match analyse(analyzer, c).as_slice() {
+                    [one] => Some((c.to_lowercase(), one.clone())),
+                    _ => None,
+                })
+                .collect();
             for st in &stems {
                 let names = g.defines.entry(g.canonical(st).to_string()).or_default();
                 if !names.contains(&t.term.to_lowercase()) {
                     names.push(t.term.to_lowercase());
                 }
-                for c in &t.called {
-                    if let [one] = analyse(analyzer, c).as_slice() {
-                        let list = g.called.entry(g.canonical(st).to_string()).or_default();
-                        if !list.iter().any(|(_, s)| s == one) {
-                            list.push((c.to_lowercase(), one.clone()));
-                        }
+                let list = g.called.entry(g.canonical(st).to_string()).or_default();
+                for (c, one) in &called {
+                    if !list.iter().any(|(_, s)| s == one) {
+                        list.push((c.clone(), one.clone()));
                     }
                 }
             }
@@ -1621,19 +1627,19 @@ impl Engine {
             // asks what it is just as much, filtered or not ("possible" for Ruth is also her
             // "original").
             let explain = rule.is_some_and(|r| r.explain_terms) || lone;
-            if explain && ranking.questions {
+            if explain {
                 // What the summaries call the term ("completes (a euphemism for death)"): a
                 // passage that names it so is explaining it.
-                for (w, s) in corrected.iter().zip(&read_as) {
-                    let key = self.glossary.canonical(s);
-                    for (word, stem) in self.glossary.called.get(key).into_iter().flatten() {
-                        if add(stem, INTENT_ANSWER_BOOST, &mut extra) {
-                            push_expansion(&mut read.expansions, w, word);
+                if ranking.questions {
+                    for (w, s) in corrected.iter().zip(&read_as) {
+                        let key = self.glossary.canonical(s);
+                        for (word, stem) in self.glossary.called.get(key).into_iter().flatten() {
+                            if add(stem, INTENT_ANSWER_BOOST, &mut extra) {
+                                push_expansion(&mut read.expansions, w, word);
+                            }
                         }
                     }
                 }
-            }
-            if explain {
                 // A definition puts the term beside its plain words ("a carer who looks after
                 // donors", "deferrals - a chance to postpone"); the index marks the passages
                 // that do (`glossed`), which a passage merely mentioning both is not.
