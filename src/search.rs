@@ -1392,7 +1392,12 @@ impl Engine {
         for (w, s) in &content {
             let mut shown = w.clone();
             let mut used = s.clone();
-            if ranking.fuzzy && self.word_count(w) == 0 {
+            // A word the summaries use in another form ("break" beside "breaks") is no typo:
+            // its stem finds those passages already.
+            if ranking.fuzzy
+                && self.word_count(w) == 0
+                && doc_freq(searcher, self.fields.text, s) == 0
+            {
                 if let Some(fix) = self.correction(w) {
                     let fix_stem = analyse(&mut analyzer, &fix);
                     if let [fs] = fix_stem.as_slice() {
@@ -2665,6 +2670,25 @@ mod tests {
         assert!(run("teachers pretend", Ranking::BASELINE)
             .expansions
             .is_empty());
+    }
+
+    #[test]
+    fn a_word_the_text_uses_in_another_form_is_not_corrected() {
+        let (_dir, engine) = plain_engine(
+            &[
+                (Kind::Plot, "Ruth breaks up with Tommy."),
+                (Kind::Plot, "Their future is bleak."),
+            ],
+            &[],
+        );
+        // "break" is one letter from "bleak", but the text has it as "breaks".
+        let r = search_with(&engine, "did they break up", "full");
+        assert_eq!(r.suggestion, None);
+        assert_eq!(ids(&r), ["notes:0"]);
+        // A word the text has in no form is still corrected.
+        let r = search_with(&engine, "bleek", "full");
+        assert_eq!(r.suggestion.as_deref(), Some("bleak"));
+        assert_eq!(ids(&r), ["notes:1"]);
     }
 
     /// An engine over one source of plain passages (in reading order), with the shipped
