@@ -35,7 +35,7 @@ use crate::model::{Corpus, Passage};
 
 /// Bump whenever the fields, the analyzer or the meaning of a stored value changes: an index
 /// with another version is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Name under which the text analyzer is registered (tantivy stores only the name).
 pub const ANALYZER: &str = "nlmg_en";
@@ -210,6 +210,8 @@ pub(crate) struct Fields {
     /// The novel's terms (lower case) the passage explains: a form of the term within
     /// [`GLOSS_WINDOW`] words of one of its everyday phrases ("a carer who looks after …").
     pub glossed: Field,
+    /// The kinds of answer the passage offers (lexicon `[[answer_type]]` names: "number").
+    pub answers: Field,
 }
 
 pub(crate) fn schema() -> (Schema, Fields) {
@@ -230,6 +232,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
     let words = b.add_u64_field("words", NumericOptions::default().set_fast());
     let dup = b.add_u64_field("dup", NumericOptions::default().set_fast());
     let glossed = b.add_text_field("glossed", tantivy::schema::STRING);
+    let answers = b.add_text_field("answers", tantivy::schema::STRING);
     (
         b.build(),
         Fields {
@@ -244,6 +247,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
             dup,
             context,
             glossed,
+            answers,
         },
     )
 }
@@ -266,6 +270,7 @@ pub(crate) fn fields(schema: &Schema) -> Result<Fields> {
         dup: f("dup")?,
         context: f("context")?,
         glossed: f("glossed")?,
+        answers: f("answers")?,
     })
 }
 
@@ -527,6 +532,9 @@ fn write_generation(
         let mut d = document(&f, p, prev, order as u64, groups[order] as u64)?;
         for term in glosses.explained_in(&p.text, &mut analyzer) {
             d.add_text(f.glossed, term);
+        }
+        for name in crate::tag::answer_types(&p.text, &corpus.answer_types) {
+            d.add_text(f.answers, name);
         }
         writer.add_document(d).map_err(tantivy_error)?;
         progress(BuildEvent::Added { done: order + 1 });
@@ -1024,6 +1032,7 @@ mod tests {
             bytes: 60,
             continues: vec![],
             glosses: vec![],
+            answer_types: vec![],
         }
     }
 

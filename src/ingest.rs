@@ -172,6 +172,7 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
         fingerprint: fingerprint(corpus_dir)?,
         continues: rules.continues.clone(),
         glosses: glosses(&lexicon),
+        answer_types: lexicon.answer_types.clone(),
         ..Corpus::default()
     };
     for raw in raws {

@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::model::AnswerType;
 
 /// File name of the lexicon inside the corpus directory.
 pub const LEXICON_FILE: &str = "lexicon.toml";
@@ -99,6 +100,10 @@ pub struct Intent {
     /// glossary read backwards): a definition explains a term in plainer words.
     #[serde(default)]
     pub explain_terms: bool,
+    /// The `[[answer_type]]` an answer offers ("number" for "how long …"): passages the index
+    /// marks as offering it score more.
+    #[serde(default)]
+    pub answer_type: Option<String>,
 }
 
 /// The whole lexicon.
@@ -117,6 +122,8 @@ pub struct Lexicon {
     pub families: Vec<Family>,
     #[serde(default, rename = "intent")]
     pub intents: Vec<Intent>,
+    #[serde(default, rename = "answer_type")]
+    pub answer_types: Vec<AnswerType>,
 }
 
 impl Lexicon {
@@ -152,14 +159,43 @@ impl Lexicon {
                 ));
             }
         }
+        for a in &lexicon.answer_types {
+            if a.name.trim().is_empty() {
+                return Err("an [[answer_type]] has an empty name".into());
+            }
+            if a.words.is_empty() && !a.numerals {
+                return Err(format!(
+                    "the [[answer_type]] {:?} marks nothing; give it words or numerals = true",
+                    a.name
+                ));
+            }
+            if let Some(w) = a.words.iter().find(|w| w.split_whitespace().count() != 1) {
+                return Err(format!(
+                    "the [[answer_type]] {:?} lists {w:?}; its words are single words",
+                    a.name
+                ));
+            }
+        }
         for i in &lexicon.intents {
+            if let Some(t) = &i.answer_type {
+                if !lexicon.answer_types.iter().any(|a| &a.name == t) {
+                    return Err(format!(
+                        "an [[intent]] asks for the answer type {t:?}, which no [[answer_type]] \
+                         defines"
+                    ));
+                }
+            }
             if i.opens.iter().chain(&i.cues).all(|o| o.trim().is_empty()) {
                 return Err("an [[intent]] has neither opening words nor cue words".into());
             }
-            if i.kinds.is_empty() && i.answers.is_empty() && !i.explain_terms {
+            if i.kinds.is_empty()
+                && i.answers.is_empty()
+                && !i.explain_terms
+                && i.answer_type.is_none()
+            {
                 return Err(format!(
-                    "the [[intent]] opening {:?} changes nothing; give it kinds, answers or \
-                     explain_terms",
+                    "the [[intent]] opening {:?} changes nothing; give it kinds, answers, \
+                     answer_type or explain_terms",
                     i.opens
                         .first()
                         .or(i.cues.first())
@@ -341,6 +377,26 @@ mod tests {
             ),
             (
                 "[[intent]]\nopens = [\"where\"]\nanswers = [\" \"]\n",
+                false,
+            ),
+            (
+                "[[answer_type]]\nname = \"number\"\nnumerals = true\n\
+                 [[intent]]\nopens = [\"how long\"]\nanswer_type = \"number\"\n",
+                true,
+            ),
+            (
+                "[[answer_type]]\nname = \"number\"\nwords = [\"two\"]\n\
+                 [[intent]]\nopens = [\"how long\"]\nanswer_type = \"age\"\n",
+                false,
+            ),
+            ("[[answer_type]]\nname = \"number\"\n", false),
+            ("[[answer_type]]\nname = \" \"\nnumerals = true\n", false),
+            (
+                "[[answer_type]]\nname = \"number\"\nwords = [\"thirty one\"]\n",
+                false,
+            ),
+            (
+                "[[answer_type]]\nname = \"number\"\nnumerals = true\ndigits = true\n",
                 false,
             ),
             (

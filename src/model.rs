@@ -204,6 +204,24 @@ pub struct Corpus {
     /// The novel's terms with their everyday words (the lexicon's glossary), so the index can
     /// mark the passages that explain a term.
     pub glosses: Vec<Gloss>,
+    /// Kinds of answer to mark passages for (the lexicon's `[[answer_type]]`s).
+    pub answer_types: Vec<AnswerType>,
+}
+
+/// A kind of answer the index marks passages for (lexicon `[[answer_type]]`): a passage using
+/// one of `words`, or with `numerals` a number written in digits (page references aside),
+/// offers it. A question asking for a number ("how long …") prefers such passages.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerType {
+    /// Name an `[[intent]]` refers to it by (`answer_type = "number"`).
+    pub name: String,
+    /// Words that give such an answer ("twelve", "fourth"), matched whole, ignoring case.
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// Numbers in digits ("16", "1990s") count too.
+    #[serde(default)]
+    pub numerals: bool,
 }
 
 /// One of the novel's terms as the index needs it: its forms (the term and its word family)

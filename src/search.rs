@@ -513,6 +513,9 @@ struct IntentRule {
     /// The weight `answers` are searched at.
     answer_weight: f32,
     explain_terms: bool,
+    /// The kind of answer asked for (`[[answer_type]]` name), as the index's `answers` field
+    /// holds it.
+    answer_type: Option<String>,
 }
 
 impl Glossary {
@@ -552,6 +555,7 @@ impl Glossary {
                     .collect(),
                 answer_weight: intent.answer_weight.unwrap_or(INTENT_ANSWER_BOOST),
                 explain_terms: intent.explain_terms,
+                answer_type: intent.answer_type.clone(),
             });
         }
         // Longest opening first: "what happens" is more specific than "what".
@@ -1392,16 +1396,15 @@ impl Engine {
         for (w, s) in &content {
             let mut shown = w.clone();
             let mut used = s.clone();
-            // A word the summaries use in another form ("break" beside "breaks") is no typo:
-            // its stem finds those passages already.
-            if ranking.fuzzy
-                && self.word_count(w) == 0
-                && doc_freq(searcher, self.fields.text, s) == 0
-            {
+            if ranking.fuzzy && self.word_count(w) == 0 {
+                // A word the summaries use in another form ("break" beside "breaks") is no
+                // typo, unless the nearest word is a longer form of its stem ("deferal" is
+                // stemmed as "defer" but meant as "deferral").
+                let known = doc_freq(searcher, self.fields.text, s) > 0;
                 if let Some(fix) = self.correction(w) {
                     let fix_stem = analyse(&mut analyzer, &fix);
                     if let [fs] = fix_stem.as_slice() {
-                        if fs != s {
+                        if fs != s && (!known || fs.starts_with(s.as_str())) {
                             if !stems.contains(fs) {
                                 stems.push(fs.clone());
                             }
@@ -1719,6 +1722,18 @@ impl Engine {
             }
         }
         let mut query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        // A passage that offers the kind of answer asked for ("how long" → a number) scores
+        // as if it had one more of the query's words; it must still match the query.
+        if let Some(t) = rule.and_then(|r| r.answer_type.as_deref()) {
+            let q = TermQuery::new(
+                Term::from_field_text(self.fields.answers, t),
+                IndexRecordOption::Basic,
+            );
+            tag_boosts.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(q), ANSWER_TYPE_BOOST)),
+            ));
+        }
         if !tag_boosts.is_empty() {
             tag_boosts.insert(0, (Occur::Must, query));
             query = Box::new(BooleanQuery::new(tag_boosts));
@@ -1962,6 +1977,10 @@ const PROXIMITY_BOOST: f32 = 1.0;
 /// Constant score for each distinct query word a passage contains (BM25 for one word in this
 /// corpus is about 1 to 5).
 const COVERAGE_BOOST: f32 = 2.0;
+/// A passage offering the kind of answer a question asks for ("how long" → a number) scores
+/// this constant: as much as two more of the question's words, since a passage without a
+/// number cannot say how long.
+const ANSWER_TYPE_BOOST: f32 = 2.0 * COVERAGE_BOOST;
 /// Words allowed between two neighbouring query words for the pair to count as close.
 const PAIR_SLOP: u32 = 2;
 /// Words allowed out of place for the whole query to count as close.
@@ -2418,6 +2437,7 @@ mod tests {
     fn engine_over(passages: Vec<Passage>, continues: &[&str]) -> (tempfile::TempDir, Engine) {
         use crate::model::{Corpus, Source};
         let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let lexicon = Lexicon::load(&shipped).unwrap();
         let corpus = Corpus {
             sources: vec![Source {
                 id: "notes".into(),
@@ -2431,7 +2451,8 @@ mod tests {
             fingerprint: "test".into(),
             bytes: 100,
             continues: continues.iter().map(|s| s.to_string()).collect(),
-            glosses: crate::ingest::glosses(&Lexicon::load(&shipped).unwrap()),
+            glosses: crate::ingest::glosses(&lexicon),
+            answer_types: lexicon.answer_types.clone(),
         };
         let dir = tempfile::tempdir().unwrap();
         index::build(&corpus, dir.path(), &mut |_| {}).unwrap();
@@ -2678,6 +2699,8 @@ mod tests {
             &[
                 (Kind::Plot, "Ruth breaks up with Tommy."),
                 (Kind::Plot, "Their future is bleak."),
+                (Kind::Plot, "They cannot defer it."),
+                (Kind::Plot, "They ask for a deferral."),
             ],
             &[],
         );
@@ -2689,6 +2712,10 @@ mod tests {
         let r = search_with(&engine, "bleek", "full");
         assert_eq!(r.suggestion.as_deref(), Some("bleak"));
         assert_eq!(ids(&r), ["notes:1"]);
+        // "deferal" is stemmed like "defer", but the word meant is the longer "deferral".
+        let r = search_with(&engine, "deferal", "full");
+        assert_eq!(r.suggestion.as_deref(), Some("deferral"));
+        assert_eq!(ids(&r)[0], "notes:3", "{:?}", ids(&r));
     }
 
     /// An engine over one source of plain passages (in reading order), with the shipped
@@ -2997,6 +3024,49 @@ mod tests {
             .expansions
             .iter()
             .any(|e| e.from == "complete" && e.to.iter().any(|t| t == "death")));
+    }
+
+    #[test]
+    fn a_question_asking_how_long_prefers_a_passage_that_gives_a_number() {
+        // Reads the shipped corpus/lexicon.toml: its "how long" intent and number words.
+        let (_dir, engine) = plain_engine(
+            &[
+                (
+                    Kind::Plot,
+                    "Kathy is a carer; being a carer is lonely work, and she drives a long way.",
+                ),
+                (
+                    Kind::Plot,
+                    "Kathy has been a carer for almost twelve years (pages 3, 4).",
+                ),
+                (Kind::Plot, "Kathy has been a carer since 16 (p. 5)."),
+                (Kind::Plot, "Ruth spent twelve years at Hailsham."),
+                (Kind::Plot, "Kathy was a carer (page 12)."),
+            ],
+            &[],
+        );
+        let top = |q: &str, spec: &str| {
+            let r = search_with(&engine, q, spec);
+            let mut ids: Vec<String> = ids(&r).iter().map(|s| s.to_string()).collect();
+            ids.truncate(2);
+            ids.sort();
+            ids
+        };
+        // The passages with a number, in words or digits, come first; a page reference is no
+        // number; a number alone, without the question's words, is no hit.
+        assert_eq!(
+            top("how long has kathy been a carer", "full"),
+            ["notes:1", "notes:2"]
+        );
+        let r = search_with(&engine, "how long has kathy been a carer", "full");
+        assert!(!ids(&r).contains(&"notes:3"), "{:?}", ids(&r));
+        // Without reading the question, the passage repeating "carer" wins.
+        let plain = search_with(
+            &engine,
+            "how long has kathy been a carer",
+            "full,-questions",
+        );
+        assert_eq!(ids(&plain)[0], "notes:0", "{:?}", ids(&plain));
     }
 
     #[test]

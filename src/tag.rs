@@ -12,7 +12,7 @@ use regex::{Regex, RegexBuilder};
 
 use crate::clean::Rules;
 use crate::lexicon::Lexicon;
-use crate::model::{Kind, TagField, TagOrigin, Via};
+use crate::model::{AnswerType, Kind, TagField, TagOrigin, Via};
 use crate::segment::Segment;
 
 /// The tags of one passage.
@@ -134,6 +134,41 @@ fn page_ref() -> &'static Regex {
         Regex::new(r"(?i)\b(?:pp?\.|pages?)\s*(\d{1,4}(?:\s*(?:[-–—,]|and|&)\s*\d{1,4})*)")
             .expect("page regex")
     })
+}
+
+/// The kinds of answer a passage's text offers, by name, in `types` order: one of a type's
+/// words, or for a type with `numerals` a number in digits. Page references ("(pages 73, 82)")
+/// are not numbers the text states, so they are skipped.
+pub fn answer_types<'a>(text: &str, types: &'a [AnswerType]) -> Vec<&'a str> {
+    if types.is_empty() {
+        return vec![];
+    }
+    let mut words: Vec<String> = vec![];
+    let mut from = 0;
+    for m in page_ref().find_iter(text) {
+        push_words(&text[from..m.start()], &mut words);
+        from = m.end();
+    }
+    push_words(&text[from..], &mut words);
+    types
+        .iter()
+        .filter(|t| {
+            words.iter().any(|w| {
+                (t.numerals && w.starts_with(|c: char| c.is_ascii_digit()))
+                    || t.words.iter().any(|x| x.eq_ignore_ascii_case(w))
+            })
+        })
+        .map(|t| t.name.as_str())
+        .collect()
+}
+
+/// Lower-cased runs of letters and digits ("thirty-one" is two words, "1990s" one).
+fn push_words(text: &str, out: &mut Vec<String>) {
+    out.extend(
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase),
+    );
 }
 
 /// The pages a reference names: `58-59` → 58, 59; `81, 82` → 81, 82. A range is expanded only
@@ -431,6 +466,40 @@ impl Tagger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answer_types_are_read_from_words_and_digits_but_not_page_references() {
+        let types = [
+            AnswerType {
+                name: "number".into(),
+                words: vec!["twelve".into(), "fourth".into()],
+                numerals: true,
+            },
+            AnswerType {
+                name: "place".into(),
+                words: vec!["Norfolk".into()],
+                numerals: false,
+            },
+        ];
+        for (text, want) in [
+            (
+                "She has been a carer for almost twelve years.",
+                vec!["number"],
+            ),
+            ("after his Fourth donation", vec!["number"]),
+            ("when they are 16 years old", vec!["number"]),
+            ("England in the late 1990s", vec!["number"]),
+            ("They drive to Norfolk (pages 98, 99).", vec!["place"]),
+            ("Ruth and Tommy are a couple (page 130).", vec![]),
+            ("as seen on p. 5 and pp. 7-9", vec![]),
+            ("a thirty-one-year-old carer in Norfolk", vec!["place"]),
+            ("twelvefold", vec![]),
+            ("", vec![]),
+        ] {
+            assert_eq!(answer_types(text, &types), want, "{text}");
+        }
+        assert!(answer_types("twelve", &[]).is_empty());
+    }
     use crate::clean::{Mapped, DEFAULT_RULES};
 
     fn tagger() -> Tagger {
