@@ -5,9 +5,10 @@
 //! everything-matches query); tantivy's query parser is used only when the user writes operators
 //! (quotes, AND/OR/NOT, a leading `-` or `+`, parentheses), after bounding and repairing the text.
 
+mod english;
 mod guard;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -500,6 +501,10 @@ struct Glossary {
     /// The novel's term's stem (canonical spelling) → the terms (lower case) it is a form of,
     /// as the index's `glossed` field names them.
     defines: HashMap<String, Vec<String>>,
+    /// Stems of the book's own words: its terms with their families, and every word of its
+    /// characters' names. A real English word one letter from one of these is taken for a
+    /// misspelling of it ("career" → carer); one letter from any other word, it is not.
+    own: HashSet<String>,
 }
 
 type KindWeights = [f32; Kind::ALL.len()];
@@ -639,6 +644,12 @@ impl Glossary {
                     g.everyday
                         .push((e.to_lowercase(), phrase, t.term.clone(), stems.clone()));
                 }
+            }
+        }
+        g.own = g.defines.keys().cloned().collect();
+        for c in &lexicon.characters {
+            for name in std::iter::once(&c.name).chain(&c.aliases) {
+                g.own.extend(analyse(analyzer, name));
             }
         }
         // Longest phrase first, so "organ transplant" wins over "transplant" (a stable sort:
@@ -1399,12 +1410,18 @@ impl Engine {
             if ranking.fuzzy && self.word_count(w) == 0 {
                 // A word the summaries use in another form ("break" beside "breaks") is no
                 // typo, unless the nearest word is a longer form of its stem ("deferal" is
-                // stemmed as "defer" but meant as "deferral").
+                // stemmed as "defer" but meant as "deferral"). Nor is an English word the
+                // summaries never use ("scared" is not "shared"), unless the nearest word is
+                // one of the book's own ("career" for carer).
                 let known = doc_freq(searcher, self.fields.text, s) > 0;
                 if let Some(fix) = self.correction(w) {
                     let fix_stem = analyse(&mut analyzer, &fix);
                     if let [fs] = fix_stem.as_slice() {
-                        if fs != s && (!known || fs.starts_with(s.as_str())) {
+                        let a_word = || {
+                            english::is_english(w)
+                                && !self.glossary.own.contains(self.glossary.canonical(fs))
+                        };
+                        if fs != s && (!known || fs.starts_with(s.as_str())) && !a_word() {
                             if !stems.contains(fs) {
                                 stems.push(fs.clone());
                             }
@@ -2694,13 +2711,15 @@ mod tests {
     }
 
     #[test]
-    fn a_word_the_text_uses_in_another_form_is_not_corrected() {
+    fn real_words_are_not_corrected_to_other_words() {
         let (_dir, engine) = plain_engine(
             &[
                 (Kind::Plot, "Ruth breaks up with Tommy."),
                 (Kind::Plot, "Their future is bleak."),
                 (Kind::Plot, "They cannot defer it."),
                 (Kind::Plot, "They ask for a deferral."),
+                (Kind::Plot, "They shared a room."),
+                (Kind::Plot, "Kathy is a carer."),
             ],
             &[],
         );
@@ -2716,6 +2735,14 @@ mod tests {
         let r = search_with(&engine, "deferal", "full");
         assert_eq!(r.suggestion.as_deref(), Some("deferral"));
         assert_eq!(ids(&r)[0], "notes:3", "{:?}", ids(&r));
+        // An English word the text does not use is not taken for the nearest word it does use
+        // ("scared" is not "shared")...
+        let r = search_with(&engine, "scared", "full");
+        assert_eq!((r.suggestion.as_deref(), ids(&r).len()), (None, 0));
+        // ... unless that word is one of the book's own (the lexicon's term "carer").
+        let r = search_with(&engine, "career", "full");
+        assert_eq!(r.suggestion.as_deref(), Some("carer"));
+        assert_eq!(ids(&r), ["notes:5"]);
     }
 
     /// An engine over one source of plain passages (in reading order), with the shipped
