@@ -104,6 +104,8 @@ struct RulesFile {
 struct ContextSpec {
     #[serde(default)]
     continues: Vec<String>,
+    #[serde(default)]
+    after: Vec<String>,
 }
 
 /// A literal repair: `from` becomes `to`.
@@ -133,6 +135,8 @@ pub struct Rules {
     /// Opening words of a passage that continues the previous one ("This", "These"), as
     /// written: the discussion after a quotation starts "This reflection …".
     pub continues: Vec<String>,
+    /// The kinds of passage a continuation is read through (`after`); empty: any kind.
+    pub continued_kinds: Vec<Kind>,
 }
 
 fn set(specs: &[PatternSpec], what: &str) -> std::result::Result<RegexSet, String> {
@@ -170,6 +174,14 @@ impl Rules {
                 .ok_or_else(|| format!("[[kind]] has an unknown kind {:?}", k.kind))?;
             kinds.push((kind, k.headings.iter().map(|h| h.to_lowercase()).collect()));
         }
+        let continued_kinds = f
+            .context
+            .after
+            .iter()
+            .map(|k| {
+                Kind::parse(k).ok_or_else(|| format!("[context] after has an unknown kind {k:?}"))
+            })
+            .collect::<std::result::Result<Vec<Kind>, String>>()?;
         let mut parts = Vec::new();
         let mut part_openings = Vec::new();
         for p in &f.part {
@@ -201,6 +213,7 @@ impl Rules {
             parts,
             part_openings,
             continues: f.context.continues,
+            continued_kinds,
         })
     }
 
@@ -520,6 +533,11 @@ mod tests {
         assert!(Rules::parse("").unwrap().continues.is_empty());
         let r = Rules::parse("[context]\ncontinues = ['This', 'These']").unwrap();
         assert_eq!(r.continues, ["This", "These"]);
+        assert!(r.continued_kinds.is_empty());
+        let r = Rules::parse("[context]\ncontinues = ['This']\nafter = ['quotation']").unwrap();
+        assert_eq!(r.continued_kinds, [Kind::Quotation]);
+        assert!(Rules::parse("[context]\nafter = ['quote']").is_err());
+        assert_eq!(rules().continued_kinds, [Kind::Quotation]);
         assert!(rules().continues.iter().any(|w| w == "This"));
     }
 }

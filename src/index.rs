@@ -528,7 +528,10 @@ fn write_generation(
             .checked_sub(1)
             .map(|i| &corpus.passages[i])
             .filter(|q| Some(q.id.as_str()) == p.prev.as_deref())
-            .filter(|_| continues(&p.text, &corpus.continues));
+            .filter(|_| continues(&p.text, &corpus.continues))
+            .filter(|q| {
+                corpus.continued_kinds.is_empty() || corpus.continued_kinds.contains(&q.kind)
+            });
         let mut d = document(&f, p, prev, order as u64, groups[order] as u64)?;
         for term in glosses.explained_in(&p.text, &mut analyzer) {
             d.add_text(f.glossed, term);
@@ -1031,6 +1034,7 @@ mod tests {
             fingerprint: fingerprint.into(),
             bytes: 60,
             continues: vec![],
+            continued_kinds: vec![],
             glosses: vec![],
             answer_types: vec![],
         }

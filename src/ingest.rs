@@ -171,6 +171,7 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
         warnings,
         fingerprint: fingerprint(corpus_dir)?,
         continues: rules.continues.clone(),
+        continued_kinds: rules.continued_kinds.clone(),
         glosses: glosses(&lexicon),
         answer_types: lexicon.answer_types.clone(),
         ..Corpus::default()

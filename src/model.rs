@@ -201,6 +201,8 @@ pub struct Corpus {
     pub bytes: u64,
     /// Words that open a passage continuing the one before it (`[context]` in cleaning.toml).
     pub continues: Vec<String>,
+    /// The kinds of passage a continuation is read through (empty: any).
+    pub continued_kinds: Vec<Kind>,
     /// The novel's terms with their everyday words (the lexicon's glossary), so the index can
     /// mark the passages that explain a term.
     pub glosses: Vec<Gloss>,

@@ -80,8 +80,9 @@ pub struct Ranking {
     /// A question's opening words say what kind of passage answers it (lexicon `[[intent]]`):
     /// "who is …" prefers character entries, "why …" analysis and FAQ answers.
     pub questions: bool,
-    /// A quoted phrase also finds the passage that discusses the one holding it ("This
-    /// reflection …" after a quotation).
+    /// The passage discussing a quotation ("This reflection …" after it) is read through the
+    /// quotation: a quoted phrase finds it, and plain query words the quotation holds count
+    /// for it.
     pub context: bool,
     /// A passage that explains a term the question asks about (the index marks a form of the
     /// term within 10 words of one of its everyday phrases) scores extra: that is how a
@@ -1738,6 +1739,29 @@ impl Engine {
                 highlight.insert(s);
             }
         }
+        // A passage discussing a quotation ("This metaphor, spoken by Tommy, …") is about what
+        // the quotation says: each query word the quotation holds counts for the discussion,
+        // a little in BM25 and as a coverage constant of its own, so a discussion of the
+        // quotation asked about ranks beside it, and above passages sharing a word or two.
+        if ranking.context {
+            let mut seen: Vec<&String> = vec![];
+            for s in &read_as {
+                if !seen.contains(&s) {
+                    seen.push(s);
+                    clauses.push(term_q(self.fields.context, s, CONTEXT_BOOST));
+                    if ranking.coverage {
+                        let q = TermQuery::new(
+                            Term::from_field_text(self.fields.context, s),
+                            IndexRecordOption::Basic,
+                        );
+                        clauses.push((
+                            Occur::Should,
+                            Box::new(ConstScoreQuery::new(Box::new(q), COVERAGE_BOOST)),
+                        ));
+                    }
+                }
+            }
+        }
         let mut query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
         // A passage that offers the kind of answer asked for ("how long" → a number) scores
         // as if it had one more of the query's words; it must still match the query.
@@ -2468,6 +2492,8 @@ mod tests {
             fingerprint: "test".into(),
             bytes: 100,
             continues: continues.iter().map(|s| s.to_string()).collect(),
+            // As the shipped cleaning.toml has it: a continuation is read through a quotation.
+            continued_kinds: vec![Kind::Quotation],
             glosses: crate::ingest::glosses(&lexicon),
             answer_types: lexicon.answer_types.clone(),
         };
@@ -2880,6 +2906,8 @@ mod tests {
                     Kind::Analysis,
                     "Ishiguro shows how the clones accept their fate.",
                 ),
+                (Kind::Plot, "Kathy finds a tape in Norfolk."),
+                (Kind::Plot, "This makes her happy."),
             ],
             &["This"],
         );
@@ -2889,10 +2917,19 @@ mod tests {
         assert_eq!(ids(&full), vec!["notes:0", "notes:1"]);
         let without = search_with(&engine, "\"we all complete\"", "full,-context");
         assert_eq!(ids(&without), vec!["notes:0"]);
-        // Plain words are not read through the previous passage.
+        // Plain words find the discussion of a quotation too, after the quotation...
         assert_eq!(
             ids(&search_with(&engine, "complete", "full")),
+            vec!["notes:0", "notes:1"]
+        );
+        assert_eq!(
+            ids(&search_with(&engine, "complete", "full,-context")),
             vec!["notes:0"]
+        );
+        // ... but a passage continuing a plot passage is not read through it.
+        assert_eq!(
+            ids(&search_with(&engine, "norfolk", "full")),
+            vec!["notes:5"]
         );
     }
 
