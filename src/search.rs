@@ -39,7 +39,9 @@ const MAX_PAGE_SPAN: u32 = 2000;
 
 /// Words that carry no meaning in a plain question. The index keeps them (phrases need them);
 /// only the question analysis drops them. "get" is a light verb: "where did Kathy get the
-/// tape" asks about the tape, and passages saying "get back together" are not answers.
+/// tape" asks about the tape, and passages saying "get back together" are not answers. Nor do
+/// the light adverbs and "seem" say what is asked about ("is kathy a clone too", "why does
+/// Madame seem scared"). "really" stays: "really for" is a glossary phrase.
 const STOP_WORDS: &[&str] = &[
     "a", "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
     "being", "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "get",
@@ -47,7 +49,8 @@ const STOP_WORDS: &[&str] = &[
     "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "she", "so",
     "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
     "those", "to", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "whose",
-    "why", "will", "with", "would", "you", "your",
+    "why", "will", "with", "would", "you", "your", "too", "very", "much", "ever", "just", "even",
+    "still", "seem", "seems", "seemed", "actually", "quite",
 ];
 
 /// Which ranking techniques are on. [`Ranking::FULL`] is the default; [`Ranking::BASELINE`] is
@@ -3088,6 +3091,27 @@ mod tests {
             .expansions
             .iter()
             .any(|e| e.from == "complete" && e.to.iter().any(|t| t == "death")));
+    }
+
+    #[test]
+    fn light_words_in_a_question_are_not_searched() {
+        let (_dir, engine) = plain_engine(
+            &[
+                (Kind::Plot, "Kathy is a clone."),
+                (Kind::Plot, "It is too late, and there is much to do."),
+                (Kind::Plot, "They seem happy, even so."),
+            ],
+            &[],
+        );
+        for q in [
+            "is kathy a clone too",
+            "is kathy really just a clone",
+            "does kathy seem to be a clone, ever",
+            "is kathy very much a clone",
+        ] {
+            let r = search_with(&engine, q, "full");
+            assert_eq!(ids(&r), ["notes:0"], "{q}");
+        }
     }
 
     #[test]
