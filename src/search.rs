@@ -3128,7 +3128,7 @@ mod tests {
                     "Kathy has been a carer for almost twelve years (pages 3, 4).",
                 ),
                 (Kind::Plot, "Kathy has been a carer since 16 (p. 5)."),
-                (Kind::Plot, "Ruth spent twelve years at Hailsham."),
+                (Kind::Plot, "Ruth spent twelve summers at Hailsham."),
                 (Kind::Plot, "Kathy was a carer (page 12)."),
             ],
             &[],
