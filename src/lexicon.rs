@@ -169,9 +169,16 @@ impl Lexicon {
                     a.name
                 ));
             }
-            if let Some(w) = a.words.iter().find(|w| w.split_whitespace().count() != 1) {
+            // Passages are read as runs of letters and digits: "thirty-one" or "o'clock" would
+            // never match.
+            if let Some(w) = a
+                .words
+                .iter()
+                .find(|w| w.is_empty() || !w.chars().all(char::is_alphanumeric))
+            {
                 return Err(format!(
-                    "the [[answer_type]] {:?} lists {w:?}; its words are single words",
+                    "the [[answer_type]] {:?} lists {w:?}; its words are single words of letters \
+                     and digits",
                     a.name
                 ));
             }
@@ -393,6 +400,14 @@ mod tests {
             ("[[answer_type]]\nname = \" \"\nnumerals = true\n", false),
             (
                 "[[answer_type]]\nname = \"number\"\nwords = [\"thirty one\"]\n",
+                false,
+            ),
+            (
+                "[[answer_type]]\nname = \"number\"\nwords = [\"thirty-one\"]\n",
+                false,
+            ),
+            (
+                "[[answer_type]]\nname = \"number\"\nwords = [\"\"]\n",
                 false,
             ),
             (

@@ -153,9 +153,9 @@ pub fn answer_types<'a>(text: &str, types: &'a [AnswerType]) -> Vec<&'a str> {
     types
         .iter()
         .filter(|t| {
+            let listed: Vec<String> = t.words.iter().map(|x| x.to_lowercase()).collect();
             words.iter().any(|w| {
-                (t.numerals && w.starts_with(|c: char| c.is_ascii_digit()))
-                    || t.words.iter().any(|x| x.eq_ignore_ascii_case(w))
+                (t.numerals && w.starts_with(|c: char| c.is_ascii_digit())) || listed.contains(w)
             })
         })
         .map(|t| t.name.as_str())
@@ -466,13 +466,14 @@ impl Tagger {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clean::{Mapped, DEFAULT_RULES};
 
     #[test]
     fn answer_types_are_read_from_words_and_digits_but_not_page_references() {
         let types = [
             AnswerType {
                 name: "number".into(),
-                words: vec!["twelve".into(), "fourth".into()],
+                words: vec!["twelve".into(), "Fourth".into()],
                 numerals: true,
             },
             AnswerType {
@@ -486,7 +487,8 @@ mod tests {
                 "She has been a carer for almost twelve years.",
                 vec!["number"],
             ),
-            ("after his Fourth donation", vec!["number"]),
+            ("after his fourth donation", vec!["number"]),
+            ("TWELVE of them", vec!["number"]),
             ("when they are 16 years old", vec!["number"]),
             ("England in the late 1990s", vec!["number"]),
             ("They drive to Norfolk (pages 98, 99).", vec!["place"]),
@@ -500,7 +502,6 @@ mod tests {
         }
         assert!(answer_types("twelve", &[]).is_empty());
     }
-    use crate::clean::{Mapped, DEFAULT_RULES};
 
     fn tagger() -> Tagger {
         let lex = Lexicon::parse(include_str!("../corpus/lexicon.toml")).unwrap();

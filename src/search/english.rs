@@ -1,8 +1,8 @@
 //! Whether a word a reader typed is an English word: a real word the summaries never use
 //! ("scared") is not a misspelling of the nearest word they do use ("shared").
 
-/// English words of five letters or more, lower case, one per line in byte order
-/// (`data/english-words.txt`, from the SCOWL word lists; `data/README.md`).
+/// English words of five letters or more, lower case, one per line in byte order, with no
+/// proper nouns (`data/english-words.txt`, from the SCOWL word lists; `data/README.md`).
 static WORDS: &str = include_str!("../../data/english-words.txt");
 
 /// True when `word` (any case) is in the word list. A binary search over the text itself:
@@ -46,6 +46,9 @@ mod tests {
             ("aardvark", true),
             ("zygote", true),
             ("possible", true),
+            // Names are not words: a misspelt name is still corrected.
+            ("kathy", false),
+            ("emily", false),
             ("deferal", false),
             ("guardains", false),
             ("complition", false),
