@@ -35,7 +35,7 @@ use crate::model::{Corpus, Passage};
 
 /// Bump whenever the fields, the analyzer or the meaning of a stored value changes: an index
 /// with another version is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Name under which the text analyzer is registered (tantivy stores only the name).
 pub const ANALYZER: &str = "nlmg_en";
@@ -210,7 +210,8 @@ pub(crate) struct Fields {
     /// The novel's terms (lower case) the passage explains: a form of the term within
     /// [`GLOSS_WINDOW`] words of one of its everyday phrases ("a carer who looks after …").
     pub glossed: Field,
-    /// The kinds of answer the passage offers (lexicon `[[answer_type]]` names: "number").
+    /// The kinds of answer the passage offers (lexicon `[[answer_type]]` names: "number"), and
+    /// each with the stem of every word beside it ([`answer_beside`]: "number:donat").
     pub answers: Field,
 }
 
@@ -536,8 +537,17 @@ fn write_generation(
         for term in glosses.explained_in(&p.text, &mut analyzer) {
             d.add_text(f.glossed, term);
         }
-        for name in crate::tag::answer_types(&p.text, &corpus.answer_types) {
-            d.add_text(f.answers, name);
+        // The kinds of answer the passage gives, and each beside the words it stands next
+        // to ("number:donat" for "his fourth donation"), so a question can ask for a number
+        // of the thing it names.
+        for spot in crate::tag::answer_spots(&p.text, &corpus.answer_types) {
+            d.add_text(f.answers, spot.name);
+            for w in &spot.beside {
+                let mut stream = analyzer.token_stream(w);
+                while stream.advance() {
+                    d.add_text(f.answers, answer_beside(spot.name, &stream.token().text));
+                }
+            }
         }
         writer.add_document(d).map_err(tantivy_error)?;
         progress(BuildEvent::Added { done: order + 1 });
@@ -607,6 +617,11 @@ pub fn read_words(index_dir: &Path) -> Result<BTreeMap<String, u32>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
         Err(e) => Err(Error::io(&path, e)),
     }
+}
+
+/// The `answers` token for an answer of kind `name` standing beside a word of stem `stem`.
+pub(crate) fn answer_beside(name: &str, stem: &str) -> String {
+    format!("{name}:{stem}")
 }
 
 /// The passage as an index document; `prev` is the passage it continues, if it does.

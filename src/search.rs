@@ -1770,15 +1770,53 @@ impl Engine {
         let mut query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
         // A passage that offers the kind of answer asked for ("how long" → a number) scores
         // as if it had two more of the query's words; it must still match the query.
-        if let Some(t) = rule.and_then(|r| r.answer_type.as_deref()) {
-            let q = TermQuery::new(
-                Term::from_field_text(self.fields.answers, t),
-                IndexRecordOption::Basic,
-            );
-            tag_boosts.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(Box::new(q), ANSWER_TYPE_BOOST)),
-            ));
+        if let Some(r) = rule {
+            if let Some(t) = r.answer_type.as_deref() {
+                let q = TermQuery::new(
+                    Term::from_field_text(self.fields.answers, t),
+                    IndexRecordOption::Basic,
+                );
+                tag_boosts.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(Box::new(q), ANSWER_TYPE_BOOST)),
+                ));
+                // And more when the answer stands beside a word of the question, or a word
+                // such answers use: "how many donations" → "his fourth donation", "how long"
+                // → "twelve years".
+                {
+                    let mut near: Vec<(Occur, Box<dyn Query>)> = vec![];
+                    let mut seen: Vec<&str> = vec![];
+                    for (i, s) in read_as.iter().enumerate() {
+                        if !in_idiom(content_at[i]) && !seen.contains(&s.as_str()) {
+                            seen.push(s);
+                        }
+                    }
+                    for (_, s) in &r.answers {
+                        if !seen.contains(&s.as_str()) {
+                            seen.push(s);
+                        }
+                    }
+                    for s in seen {
+                        near.push((
+                            Occur::Should,
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(
+                                    self.fields.answers,
+                                    &index::answer_beside(t, s),
+                                ),
+                                IndexRecordOption::Basic,
+                            )),
+                        ));
+                    }
+                    tag_boosts.push((
+                        Occur::Should,
+                        Box::new(ConstScoreQuery::new(
+                            Box::new(BooleanQuery::new(near)),
+                            ANSWER_BESIDE_BOOST,
+                        )),
+                    ));
+                }
+            }
         }
         if !tag_boosts.is_empty() {
             tag_boosts.insert(0, (Occur::Must, query));
@@ -2027,6 +2065,9 @@ const COVERAGE_BOOST: f32 = 2.0;
 /// this constant: as much as two more of the question's words, since a passage without a
 /// number cannot say how long.
 const ANSWER_TYPE_BOOST: f32 = 2.0 * COVERAGE_BOOST;
+/// A passage where that answer stands beside a word of the question ("his fourth donation")
+/// scores this much more: the number is of the thing asked about.
+const ANSWER_BESIDE_BOOST: f32 = ANSWER_TYPE_BOOST;
 /// Words allowed between two neighbouring query words for the pair to count as close.
 const PAIR_SLOP: u32 = 2;
 /// Words allowed out of place for the whole query to count as close.
@@ -3180,6 +3221,16 @@ mod tests {
         );
         let r = search_with(&engine, "how long has kathy been a carer", "full");
         assert!(!ids(&r).contains(&"notes:3"), "{:?}", ids(&r));
+        // A number beside a word of the question counts for more: the count of what is asked.
+        let (_dir2, engine2) = plain_engine(
+            &[
+                (Kind::Plot, "Tommy is tired; at 31 he still remembers the donations."),
+                (Kind::Plot, "Tommy completes after his fourth donation."),
+            ],
+            &[],
+        );
+        let r = search_with(&engine2, "how many donations does tommy make", "full");
+        assert_eq!(ids(&r), ["notes:1", "notes:0"]);
         // Without reading the question, the passage repeating "carer" wins.
         let plain = search_with(
             &engine,

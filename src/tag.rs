@@ -140,6 +140,26 @@ fn page_ref() -> &'static Regex {
 /// words, or for a type with `numerals` a number in digits. Page references ("(pages 73, 82)")
 /// are not numbers the text states, so they are skipped.
 pub fn answer_types<'a>(text: &str, types: &'a [AnswerType]) -> Vec<&'a str> {
+    answer_spots(text, types)
+        .into_iter()
+        .map(|s| s.name)
+        .collect()
+}
+
+/// Words on either side of an answer that count as beside it ("his fourth donation").
+pub const ANSWER_REACH: usize = 2;
+
+/// One kind of answer a passage offers, with the words beside it wherever it is offered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerSpot<'a> {
+    pub name: &'a str,
+    /// Lower-cased words within [`ANSWER_REACH`] of an answer word, each once, in text order
+    /// (answer words themselves left out): what the number counts ("fourth" → "donation").
+    pub beside: Vec<String>,
+}
+
+/// [`answer_types`] with the words beside each answer.
+pub fn answer_spots<'a>(text: &str, types: &'a [AnswerType]) -> Vec<AnswerSpot<'a>> {
     if types.is_empty() {
         return vec![];
     }
@@ -150,16 +170,32 @@ pub fn answer_types<'a>(text: &str, types: &'a [AnswerType]) -> Vec<&'a str> {
         from = m.end();
     }
     push_words(&text[from..], &mut words);
-    types
-        .iter()
-        .filter(|t| {
-            let listed: Vec<String> = t.words.iter().map(|x| x.to_lowercase()).collect();
-            words.iter().any(|w| {
-                (t.numerals && w.starts_with(|c: char| c.is_ascii_digit())) || listed.contains(w)
-            })
-        })
-        .map(|t| t.name.as_str())
-        .collect()
+    let mut out = vec![];
+    for t in types {
+        let listed: Vec<String> = t.words.iter().map(|x| x.to_lowercase()).collect();
+        let is_answer = |w: &String| {
+            (t.numerals && w.starts_with(|c: char| c.is_ascii_digit())) || listed.contains(w)
+        };
+        let at: Vec<usize> = (0..words.len()).filter(|&i| is_answer(&words[i])).collect();
+        if at.is_empty() {
+            continue;
+        }
+        let mut beside: Vec<String> = vec![];
+        for &i in &at {
+            let lo = i.saturating_sub(ANSWER_REACH);
+            let hi = (i + ANSWER_REACH).min(words.len() - 1);
+            for w in &words[lo..=hi] {
+                if !is_answer(w) && !beside.contains(w) {
+                    beside.push(w.clone());
+                }
+            }
+        }
+        out.push(AnswerSpot {
+            name: t.name.as_str(),
+            beside,
+        });
+    }
+    out
 }
 
 /// Lower-cased runs of letters and digits ("thirty-one" is two words, "1990s" one).
@@ -501,6 +537,34 @@ mod tests {
             assert_eq!(answer_types(text, &types), want, "{text}");
         }
         assert!(answer_types("twelve", &[]).is_empty());
+    }
+
+    #[test]
+    fn answer_spots_keep_the_words_beside_each_answer() {
+        let types = [AnswerType {
+            name: "number".into(),
+            words: vec!["two".into(), "fourth".into()],
+            numerals: true,
+        }];
+        let beside = |text: &str| -> Vec<String> {
+            answer_spots(text, &types)
+                .into_iter()
+                .flat_map(|s| s.beside)
+                .collect()
+        };
+        assert_eq!(
+            beside("Tommy completes after his fourth donation, which proves fatal."),
+            ["after", "his", "donation", "which"]
+        );
+        // Each word once, across every answer; an answer word is not beside another.
+        assert_eq!(
+            beside("two donations, then two more donations"),
+            ["donations", "then", "more"]
+        );
+        // At either end of the text, and never a page reference.
+        assert_eq!(beside("16 years"), ["years"]);
+        assert_eq!(beside("Kathy (pages 73, 82) waits."), Vec::<String>::new());
+        assert!(answer_spots("no count here", &types).is_empty());
     }
 
     fn tagger() -> Tagger {
