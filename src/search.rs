@@ -3224,7 +3224,10 @@ mod tests {
         // A number beside a word of the question counts for more: the count of what is asked.
         let (_dir2, engine2) = plain_engine(
             &[
-                (Kind::Plot, "Tommy is tired; at 31 he still remembers the donations."),
+                (
+                    Kind::Plot,
+                    "Tommy is tired; at 31 he still remembers the donations.",
+                ),
                 (Kind::Plot, "Tommy completes after his fourth donation."),
             ],
             &[],
