@@ -1,7 +1,8 @@
 //! Search-quality evaluation: runs the real binary on every judged question in
 //! `tests/quality/questions.toml`, prints nDCG@5, P@3 and MRR per query and overall (for the full
 //! ranking and, when the binary supports `--ranking baseline`, for plain BM25 beside it), and
-//! fails if the overall means drop below `tests/quality/floors.toml`.
+//! fails if the overall means drop below `tests/quality/floors.toml`; the development set
+//! (`dev.toml`) is run too and held to `tests/quality/floors-dev.toml`.
 //!
 //!   cargo test --release --test quality -- --nocapture
 //!
