@@ -543,9 +543,8 @@ fn write_generation(
         for spot in crate::tag::answer_spots(&p.text, &corpus.answer_types) {
             d.add_text(f.answers, spot.name);
             for w in &spot.beside {
-                let mut stream = analyzer.token_stream(w);
-                while stream.advance() {
-                    d.add_text(f.answers, answer_beside(spot.name, &stream.token().text));
+                for stem in analyse(&mut analyzer, w) {
+                    d.add_text(f.answers, answer_beside(spot.name, &stem));
                 }
             }
         }

@@ -1414,16 +1414,14 @@ impl Engine {
                 // "deferral"). Nor is an English word the summaries never use ("scared" is not
                 // "shared"), unless the nearest word is one of the book's own terms ("career"
                 // for carer).
-                let known = doc_freq(searcher, self.fields.text, s) > 0;
                 if let Some(fix) = self.correction(w) {
                     let fix_stem = analyse(&mut analyzer, &fix);
                     if let [fs] = fix_stem.as_slice() {
-                        let a_word = || {
-                            english::is_english(w)
-                                && !self.glossary.own.contains(self.glossary.canonical(fs))
-                        };
-                        let extends = fs.starts_with(s.as_str()) && !english::is_english(w);
-                        if fs != s && (!known || extends) && !a_word() {
+                        let known = doc_freq(searcher, self.fields.text, s) > 0;
+                        let english = english::is_english(w);
+                        let own = self.glossary.own.contains(self.glossary.canonical(fs));
+                        let extends = fs.starts_with(s.as_str()) && !english;
+                        if fs != s && (!known || extends) && (!english || own) {
                             if !stems.contains(fs) {
                                 stems.push(fs.clone());
                             }
@@ -1747,23 +1745,26 @@ impl Engine {
         // constant is separate from the word's own coverage on purpose: a discussion that also
         // uses the word itself is about it twice over (folded into one constant, the main and
         // held-out sets lost what this gains; QUALITY.md, round 7).
+        // Each distinct word the query is read as, outside a glossary phrase: a phrase is one
+        // idea, never its words one by one (as in coverage).
+        let mut words_read: Vec<&str> = vec![];
+        for (i, s) in read_as.iter().enumerate() {
+            if !in_idiom(content_at[i]) && !words_read.contains(&s.as_str()) {
+                words_read.push(s);
+            }
+        }
         if ranking.context {
-            let mut seen: Vec<&String> = vec![];
-            for (i, s) in read_as.iter().enumerate() {
-                // A glossary phrase is one idea, never its words one by one (as in coverage).
-                if !seen.contains(&s) && !in_idiom(content_at[i]) {
-                    seen.push(s);
-                    clauses.push(term_q(self.fields.context, s, CONTEXT_BOOST));
-                    if ranking.coverage {
-                        let q = TermQuery::new(
-                            Term::from_field_text(self.fields.context, s),
-                            IndexRecordOption::Basic,
-                        );
-                        clauses.push((
-                            Occur::Should,
-                            Box::new(ConstScoreQuery::new(Box::new(q), COVERAGE_BOOST)),
-                        ));
-                    }
+            for s in &words_read {
+                clauses.push(term_q(self.fields.context, s, CONTEXT_BOOST));
+                if ranking.coverage {
+                    let q = TermQuery::new(
+                        Term::from_field_text(self.fields.context, s),
+                        IndexRecordOption::Basic,
+                    );
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(ConstScoreQuery::new(Box::new(q), COVERAGE_BOOST)),
+                    ));
                 }
             }
         }
@@ -1783,39 +1784,30 @@ impl Engine {
                 // And more when the answer stands beside a word of the question, or a word
                 // such answers use: "how many donations" → "his fourth donation", "how long"
                 // → "twelve years".
-                {
-                    let mut near: Vec<(Occur, Box<dyn Query>)> = vec![];
-                    let mut seen: Vec<&str> = vec![];
-                    for (i, s) in read_as.iter().enumerate() {
-                        if !in_idiom(content_at[i]) && !seen.contains(&s.as_str()) {
-                            seen.push(s);
-                        }
+                let mut beside = words_read.clone();
+                for (_, s) in &r.answers {
+                    if !beside.contains(&s.as_str()) {
+                        beside.push(s);
                     }
-                    for (_, s) in &r.answers {
-                        if !seen.contains(&s.as_str()) {
-                            seen.push(s);
-                        }
-                    }
-                    for s in seen {
-                        near.push((
-                            Occur::Should,
-                            Box::new(TermQuery::new(
-                                Term::from_field_text(
-                                    self.fields.answers,
-                                    &index::answer_beside(t, s),
-                                ),
-                                IndexRecordOption::Basic,
-                            )),
-                        ));
-                    }
-                    tag_boosts.push((
-                        Occur::Should,
-                        Box::new(ConstScoreQuery::new(
-                            Box::new(BooleanQuery::new(near)),
-                            ANSWER_BESIDE_BOOST,
-                        )),
-                    ));
                 }
+                let near: Vec<(Occur, Box<dyn Query>)> = beside
+                    .into_iter()
+                    .map(|s| -> (Occur, Box<dyn Query>) {
+                        let term =
+                            Term::from_field_text(self.fields.answers, &index::answer_beside(t, s));
+                        (
+                            Occur::Should,
+                            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                        )
+                    })
+                    .collect();
+                tag_boosts.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(BooleanQuery::new(near)),
+                        ANSWER_BESIDE_BOOST,
+                    )),
+                ));
             }
         }
         if !tag_boosts.is_empty() {

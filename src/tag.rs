@@ -136,16 +136,6 @@ fn page_ref() -> &'static Regex {
     })
 }
 
-/// The kinds of answer a passage's text offers, by name, in `types` order: one of a type's
-/// words, or for a type with `numerals` a number in digits. Page references ("(pages 73, 82)")
-/// are not numbers the text states, so they are skipped.
-pub fn answer_types<'a>(text: &str, types: &'a [AnswerType]) -> Vec<&'a str> {
-    answer_spots(text, types)
-        .into_iter()
-        .map(|s| s.name)
-        .collect()
-}
-
 /// Words on either side of an answer that count as beside it ("his fourth donation").
 pub const ANSWER_REACH: usize = 2;
 
@@ -158,7 +148,9 @@ pub struct AnswerSpot<'a> {
     pub beside: Vec<String>,
 }
 
-/// [`answer_types`] with the words beside each answer.
+/// The kinds of answer a passage's text offers, in `types` order, each with the words beside
+/// it: one of a type's words, or for a type with `numerals` a number in digits. Page
+/// references ("(pages 73, 82)") are not numbers the text states, so they are skipped.
 pub fn answer_spots<'a>(text: &str, types: &'a [AnswerType]) -> Vec<AnswerSpot<'a>> {
     if types.is_empty() {
         return vec![];
@@ -503,6 +495,14 @@ impl Tagger {
 mod tests {
     use super::*;
     use crate::clean::{Mapped, DEFAULT_RULES};
+
+    /// The names of the kinds of answer `text` offers.
+    fn answer_types<'a>(text: &str, types: &'a [AnswerType]) -> Vec<&'a str> {
+        answer_spots(text, types)
+            .into_iter()
+            .map(|s| s.name)
+            .collect()
+    }
 
     #[test]
     fn answer_types_are_read_from_words_and_digits_but_not_page_references() {
