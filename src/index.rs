@@ -35,7 +35,7 @@ use crate::model::{Corpus, Passage};
 
 /// Bump whenever the fields, the analyzer or the meaning of a stored value changes: an index
 /// with another version is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Name under which the text analyzer is registered (tantivy stores only the name).
 pub const ANALYZER: &str = "nlmg_en";

@@ -136,6 +136,33 @@ fn page_ref() -> &'static Regex {
     })
 }
 
+/// The page references in `text`: where each stands, and its list of pages ("58-59",
+/// "80, 82, 87"). A number after the list's last comma that a word follows starts the sentence
+/// again rather than continuing the list: "page 73, 12 years later" refers to page 73 and
+/// states twelve years.
+fn page_refs(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    page_ref()
+        .captures_iter(text)
+        .filter_map(|caps| {
+            let (whole, list) = (caps.get(0)?, caps.get(1)?);
+            let mut end = list.end();
+            let word_follows = text[end..]
+                .trim_start()
+                .starts_with(|c: char| c.is_alphabetic())
+                && text[end..].starts_with(char::is_whitespace);
+            if word_follows {
+                if let Some(comma) = text[list.start()..end].rfind(',') {
+                    let last = text[list.start() + comma + 1..end].trim();
+                    if last.chars().all(|c| c.is_ascii_digit()) {
+                        end = list.start() + comma;
+                    }
+                }
+            }
+            Some((whole.start()..end, &text[list.start()..end]))
+        })
+        .collect()
+}
+
 /// Words on either side of an answer that count as beside it ("his fourth donation").
 pub const ANSWER_REACH: usize = 2;
 
@@ -157,9 +184,9 @@ pub fn answer_spots<'a>(text: &str, types: &'a [AnswerType]) -> Vec<AnswerSpot<'
     }
     let mut words: Vec<String> = vec![];
     let mut from = 0;
-    for m in page_ref().find_iter(text) {
-        push_words(&text[from..m.start()], &mut words);
-        from = m.end();
+    for (at, _) in page_refs(text) {
+        push_words(&text[from..at.start], &mut words);
+        from = at.end;
     }
     push_words(&text[from..], &mut words);
     let mut out = vec![];
@@ -435,9 +462,9 @@ impl Tagger {
         }
 
         let mut pages: Vec<u32> = Vec::new();
-        for caps in page_ref().captures_iter(text) {
-            let whole = caps.get(0).map_or("", |m| m.as_str());
-            for p in parse_pages(caps.get(1).map_or("", |m| m.as_str())) {
+        for (at, list) in page_refs(text) {
+            let whole = &text[at];
+            for p in parse_pages(list) {
                 if !pages.contains(&p) {
                     pages.push(p);
                     acc.add(TagField::Page, &p.to_string(), Via::Reference, whole);
@@ -530,6 +557,8 @@ mod tests {
             ("They drive to Norfolk (pages 98, 99).", vec!["place"]),
             ("Ruth and Tommy are a couple (page 130).", vec![]),
             ("as seen on p. 5 and pp. 7-9", vec![]),
+            ("Hailsham closes (page 73, 12 years later).", vec!["number"]),
+            ("mentioned on pages 178 and 179.", vec![]),
             ("a thirty-one-year-old carer in Norfolk", vec!["place"]),
             ("twelvefold", vec![]),
             ("", vec![]),
@@ -596,6 +625,12 @@ mod tests {
             ("(pages 202, 196)", vec![196, 202]),
             ("she paged 40 friends", vec![]),
             ("a 2005 novel", vec![]),
+            // A list goes on while numbers follow; a number a word follows starts a sentence.
+            ("Hailsham closes (page 73, 12 years later)", vec![73]),
+            ("on pages 80, 82, 87 and 91 we see", vec![80, 82, 87, 91]),
+            ("mentioned on pages 178 and 179.", vec![178, 179]),
+            ("(pages 51, 52, 181, 193)", vec![51, 52, 181, 193]),
+            ("page 12,13 years", vec![12]),
         ] {
             assert_eq!(
                 tagger().tag(&seg(&[], text), Kind::Other).pages,
