@@ -1773,6 +1773,17 @@ impl Engine {
         // as if it had two more of the query's words; it must still match the query.
         if let Some(r) = rule {
             if let Some(t) = r.answer_type.as_deref() {
+                // Said like an expansion: the reader sees why passages giving a number lead.
+                let asked: Vec<&str> = words[..opened_len]
+                    .iter()
+                    .map(|(w, _)| w.as_str())
+                    .collect();
+                if !asked.is_empty() {
+                    read.notes.push(format!(
+                        "{:?} asks for a {t}: passages that give one rank higher",
+                        asked.join(" ")
+                    ));
+                }
                 let q = TermQuery::new(
                     Term::from_field_text(self.fields.answers, t),
                     IndexRecordOption::Basic,

@@ -298,6 +298,30 @@ fn everyday_words_are_widened_to_the_novels_terms_and_shown() {
 }
 
 #[test]
+fn a_question_asking_for_a_number_says_so_and_ranks_a_number_first() {
+    let env = common::shipped();
+    let (hits, summary, code) = env.json(&["how long has kathy been a carer"]);
+    assert_eq!(code, 0);
+    assert!(
+        summary
+            .notes
+            .iter()
+            .any(|n| n.contains("\"how long\" asks for a number")),
+        "{:?}",
+        summary.notes
+    );
+    assert!(hits[0].text.contains("twelve years"), "{}", hits[0].text);
+    env.cmd()
+        .arg("how many donations do they make")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("\"how many\" asks for a number"));
+    // A question that asks for no number is not told it does.
+    let (_, summary, _) = env.json(&["why did miss lucy get fired"]);
+    assert!(summary.notes.is_empty(), "{:?}", summary.notes);
+}
+
+#[test]
 fn a_quotation_repeated_in_the_corpus_is_one_hit_with_also_in() {
     let env = common::shipped();
     let (hits, _, _) = env.json(&["river", "water", "current", "--limit", "20"]);
