@@ -31,11 +31,11 @@ use tantivy::tokenizer::{
 use tantivy::{doc, Index, TantivyDocument};
 
 use crate::error::{Error, Result};
-use crate::model::{Corpus, Passage};
+use crate::model::{AnswerMark, Corpus, Marks, Passage};
 
 /// Bump whenever the fields, the analyzer or the meaning of a stored value changes: an index
 /// with another version is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Name under which the text analyzer is registered (tantivy stores only the name).
 pub const ANALYZER: &str = "nlmg_en";
@@ -523,7 +523,7 @@ fn write_generation(
     });
     let groups = crate::dedup::groups(&corpus.passages);
     let mut analyzer = analyzer();
-    let glosses = Glosses::new(&corpus.glosses, &mut analyzer);
+    let mut marker = Marker::new(corpus);
     for (order, p) in corpus.passages.iter().enumerate() {
         let prev = order
             .checked_sub(1)
@@ -534,17 +534,18 @@ fn write_generation(
                 corpus.continued_kinds.is_empty() || corpus.continued_kinds.contains(&q.kind)
             });
         let mut d = document(&f, p, prev, order as u64, groups[order] as u64)?;
-        for term in glosses.explained_in(&p.text, &mut analyzer) {
+        let marks = marker.marks(p);
+        for term in &marks.explains {
             d.add_text(f.glossed, term);
         }
         // The kinds of answer the passage gives, and each beside the words it stands next
         // to ("number:donat" for "his fourth donation"), so a question can ask for a number
         // of the thing it names.
-        for spot in crate::tag::answer_spots(&p.text, &corpus.answer_types) {
-            d.add_text(f.answers, spot.name);
-            for w in &spot.beside {
+        for a in &marks.answers {
+            d.add_text(f.answers, &a.name);
+            for w in &a.beside {
                 for stem in analyse(&mut analyzer, w) {
-                    d.add_text(f.answers, answer_beside(spot.name, &stem));
+                    d.add_text(f.answers, answer_beside(&a.name, &stem));
                 }
             }
         }
@@ -676,6 +677,44 @@ pub const GLOSS_WINDOW: usize = 10;
 
 /// The glossary analysed once per build: per term, the stems of its forms and of each
 /// everyday phrase.
+/// Works out each passage's [`Marks`] from the corpus's glossary and answer types: the same
+/// code for the index (which searches them) and for `nlmg-search passages` (which shows them).
+pub struct Marker<'a> {
+    glosses: Glosses,
+    answer_types: &'a [crate::model::AnswerType],
+    analyzer: TextAnalyzer,
+}
+
+impl<'a> Marker<'a> {
+    pub fn new(corpus: &'a Corpus) -> Marker<'a> {
+        let mut analyzer = analyzer();
+        let glosses = Glosses::new(&corpus.glosses, &mut analyzer);
+        Marker {
+            glosses,
+            answer_types: &corpus.answer_types,
+            analyzer,
+        }
+    }
+
+    pub fn marks(&mut self, p: &Passage) -> Marks {
+        Marks {
+            explains: self
+                .glosses
+                .explained_in(&p.text, &mut self.analyzer)
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            answers: crate::tag::answer_spots(&p.text, self.answer_types)
+                .into_iter()
+                .map(|spot| AnswerMark {
+                    name: spot.name.to_string(),
+                    beside: spot.beside,
+                })
+                .collect(),
+        }
+    }
+}
+
 struct Glosses {
     terms: Vec<(String, Vec<String>, Vec<Vec<String>>)>,
 }

@@ -16,7 +16,7 @@ use crate::tag::Tagger;
 
 /// Bumped whenever the same inputs would give different passages (ids, text, tags), so that
 /// an index built by an older version is seen as stale.
-pub const PIPELINE_VERSION: u32 = 1;
+pub const PIPELINE_VERSION: u32 = 2;
 
 /// 64-bit FNV-1a: stable across platforms and Rust versions, unlike `DefaultHasher`.
 struct Fnv(u64);

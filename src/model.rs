@@ -172,6 +172,29 @@ impl Passage {
     }
 }
 
+/// What the index marks in a passage besides its tags, for searches to ask about: the novel's
+/// terms the passage explains, and the kinds of answer it gives. `nlmg-search passages` shows
+/// them, so a lexicon entry can be checked against what it marks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Marks {
+    /// Terms (lower-cased, as in the glossary) the passage explains: a form of the term within
+    /// ten words of one of its everyday phrases ("a carer who looks after organ donors").
+    pub explains: Vec<String>,
+    /// Each kind of answer the passage gives (`[[answer_type]]`), in the lexicon's order.
+    pub answers: Vec<AnswerMark>,
+}
+
+/// One kind of answer a passage gives, with what it stands beside.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerMark {
+    /// The answer type's name ("number").
+    #[serde(rename = "type")]
+    pub name: String,
+    /// Lower-cased words within two of the answer, each once ("his fourth donation" →
+    /// "his", "donation"): what a number counts.
+    pub beside: Vec<String>,
+}
+
 /// A file that could not be read as a summary and was skipped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {

@@ -322,6 +322,67 @@ fn a_question_asking_for_a_number_says_so_and_ranks_a_number_first() {
 }
 
 #[test]
+fn passages_show_the_terms_a_passage_explains_and_the_numbers_it_gives() {
+    let env = common::shipped();
+    let out = env
+        .cmd()
+        .args(["passages", "--json", "--source", "reading-notes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let twelve = lines
+        .iter()
+        .find(|v| {
+            v["text"]
+                .as_str()
+                .unwrap()
+                .contains("a carer who looks after organ donors")
+        })
+        .expect("the narrator passage");
+    assert!(
+        twelve["explains"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "carer"),
+        "{twelve}"
+    );
+    let answers = twelve["answers"].as_array().unwrap();
+    assert_eq!(answers[0]["type"], "number", "{twelve}");
+    assert!(
+        answers[0]["beside"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w == "years"),
+        "{twelve}"
+    );
+    // Page references are no numbers the text states: "(pp. 58-59)".
+    let quotation = lines
+        .iter()
+        .find(|v| {
+            v["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("\"Your lives are set out for you.")
+        })
+        .expect("Miss Lucy's quotation");
+    assert_eq!(quotation["pages"], serde_json::json!([58, 59]));
+    assert_eq!(quotation["answers"], serde_json::json!([]), "{quotation}");
+    env.cmd()
+        .args(["passages", "--source", "reading-notes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("explains: carer"))
+        .stdout(predicate::str::contains("gives a number, beside:"));
+}
+
+#[test]
 fn a_quotation_repeated_in_the_corpus_is_one_hit_with_also_in() {
     let env = common::shipped();
     let (hits, _, _) = env.json(&["river", "water", "current", "--limit", "20"]);

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use super::{Outcome, Paths};
 use crate::error::{Error, Result};
+use crate::index;
 use crate::ingest;
 use crate::output;
 
@@ -41,13 +42,15 @@ pub fn run(paths: &Paths, config: &PassagesConfig, out: &mut dyn Write) -> Resul
                 .iter()
                 .any(|s| s.eq_ignore_ascii_case(&p.source))
     });
+    let mut marker = index::Marker::new(&corpus);
     let mut any = false;
     for p in selected {
         any = true;
+        let marks = marker.marks(p);
         if config.json {
-            output::passages::write_json(out, p)?;
+            output::passages::write_json(out, p, &marks)?;
         } else {
-            output::passages::write_text(out, p)?;
+            output::passages::write_text(out, p, &marks)?;
         }
     }
     Ok(if any {

@@ -3,20 +3,31 @@
 use std::io::Write;
 
 use crate::error::{Error, Result};
-use crate::model::{Passage, TagField, Via};
+use crate::model::{Marks, Passage, TagField, Via};
 
 fn io(e: std::io::Error) -> Error {
     Error::io("<stdout>", e)
 }
 
-/// One JSON object per line: the [`Passage`] fields, including `provenance`.
-pub fn write_json(out: &mut dyn Write, p: &Passage) -> Result<()> {
-    serde_json::to_writer(&mut *out, p).map_err(|e| io(e.into()))?;
+/// One line of `passages --json`: the [`Passage`] fields, including `provenance`, then the
+/// [`Marks`] the index gives it (`explains`, `answers`).
+#[derive(serde::Serialize)]
+struct PassageLine<'a> {
+    #[serde(flatten)]
+    passage: &'a Passage,
+    #[serde(flatten)]
+    marks: &'a Marks,
+}
+
+/// One JSON object per line: a [`PassageLine`].
+pub fn write_json(out: &mut dyn Write, p: &Passage, marks: &Marks) -> Result<()> {
+    serde_json::to_writer(&mut *out, &PassageLine { passage: p, marks })
+        .map_err(|e| io(e.into()))?;
     writeln!(out).map_err(io)
 }
 
-/// A readable block: id, section path, tags, then the text.
-pub fn write_text(out: &mut dyn Write, p: &Passage) -> Result<()> {
+/// A readable block: id, section path, tags, what the index marks, then the text.
+pub fn write_text(out: &mut dyn Write, p: &Passage, marks: &Marks) -> Result<()> {
     writeln!(out, "── {} [{}]", p.id, p.kind).map_err(io)?;
     if !p.section.is_empty() {
         writeln!(out, "   section: {}", p.section.join(" › ")).map_err(io)?;
@@ -45,6 +56,12 @@ pub fn write_text(out: &mut dyn Write, p: &Passage) -> Result<()> {
     if !hidden.is_empty() {
         writeln!(out, "   from headings: {}", hidden.join("; ")).map_err(io)?;
     }
+    if !marks.explains.is_empty() {
+        writeln!(out, "   explains: {}", marks.explains.join(", ")).map_err(io)?;
+    }
+    for a in &marks.answers {
+        writeln!(out, "   gives a {}, beside: {}", a.name, a.beside.join(" ")).map_err(io)?;
+    }
     writeln!(
         out,
         "   bytes: {}..{}",
@@ -57,7 +74,7 @@ pub fn write_text(out: &mut dyn Write, p: &Passage) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Kind, TagOrigin};
+    use crate::model::{AnswerMark, Kind, TagOrigin};
 
     fn passage() -> Passage {
         Passage {
@@ -86,10 +103,20 @@ mod tests {
         }
     }
 
+    fn marks() -> Marks {
+        Marks {
+            explains: vec!["possible".into()],
+            answers: vec![AnswerMark {
+                name: "number".into(),
+                beside: vec!["her".into(), "lies".into()],
+            }],
+        }
+    }
+
     #[test]
     fn readable_view_lists_every_tag() {
         let mut buf = Vec::new();
-        write_text(&mut buf, &passage()).unwrap();
+        write_text(&mut buf, &passage(), &marks()).unwrap();
         let s = String::from_utf8(buf).unwrap();
         for want in [
             "── guide:3 [character]",
@@ -99,17 +126,24 @@ mod tests {
             "themes: manipulation",
             "pages: 58, 59",
             "from headings: Ruth ← \"Ruth C. - The Manipulator\"",
+            "explains: possible",
+            "gives a number, beside: her lies",
             "bytes: 10..31",
             "She lies (pp. 58-59).",
         ] {
             assert!(s.contains(want), "{want:?} in {s}");
         }
+        // Nothing marked, nothing said.
+        let mut buf = Vec::new();
+        write_text(&mut buf, &passage(), &Marks::default()).unwrap();
+        let s = String::from_utf8(buf).unwrap();
+        assert!(!s.contains("explains") && !s.contains("gives a"), "{s}");
     }
 
     #[test]
     fn json_line_round_trips_with_design_field_names() {
         let mut buf = Vec::new();
-        write_json(&mut buf, &passage()).unwrap();
+        write_json(&mut buf, &passage(), &marks()).unwrap();
         let s = String::from_utf8(buf).unwrap();
         assert_eq!(s.lines().count(), 1);
         let v: serde_json::Value = serde_json::from_str(&s).unwrap();
@@ -124,11 +158,16 @@ mod tests {
             "pages",
             "text",
             "provenance",
+            "explains",
+            "answers",
         ] {
             assert!(v.get(f).is_some(), "{f}");
         }
         assert_eq!(v["provenance"][0]["via"], "section_subject");
+        assert_eq!(v["answers"][0]["type"], "number");
         let back: Passage = serde_json::from_str(&s).unwrap();
         assert_eq!(back, passage());
+        let back: Marks = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, marks());
     }
 }
