@@ -688,7 +688,7 @@ pub struct Marker<'a> {
 impl<'a> Marker<'a> {
     pub fn new(corpus: &'a Corpus) -> Marker<'a> {
         let mut analyzer = analyzer();
-        let glosses = Glosses::new(&corpus.glosses, &mut analyzer);
+        let glosses = Glosses::new(&corpus.glosses, &corpus.families, &mut analyzer);
         Marker {
             glosses,
             answer_types: &corpus.answer_types,
@@ -715,17 +715,50 @@ impl<'a> Marker<'a> {
     }
 }
 
+/// A term's stems and its word family's: "donation" is also "donor" and "donate". A family is
+/// the term's when one of its words has a stem of the term, so the two may list different
+/// inflections ("possibles" beside "possible"). The index (which passages explain a term) and
+/// the search (what a term asked about is searched as) both read a term this way.
+pub fn term_stems(
+    term: &str,
+    families: &[Vec<String>],
+    analyzer: &mut TextAnalyzer,
+) -> Vec<String> {
+    let mut stems = analyse(analyzer, term);
+    let own = stems.clone();
+    for family in families {
+        let members: Vec<String> = family
+            .iter()
+            .filter_map(|w| match analyse(analyzer, w).as_slice() {
+                [one] => Some(one.clone()),
+                _ => None,
+            })
+            .collect();
+        if members.iter().any(|m| own.contains(m)) {
+            for m in members {
+                if !stems.contains(&m) {
+                    stems.push(m);
+                }
+            }
+        }
+    }
+    stems
+}
+
 struct Glosses {
     terms: Vec<(String, Vec<String>, Vec<Vec<String>>)>,
 }
 
 impl Glosses {
-    fn new(glosses: &[crate::model::Gloss], analyzer: &mut TextAnalyzer) -> Glosses {
+    fn new(
+        glosses: &[crate::model::Gloss],
+        families: &[Vec<String>],
+        analyzer: &mut TextAnalyzer,
+    ) -> Glosses {
         let terms = glosses
             .iter()
             .map(|g| {
-                let mut forms: Vec<String> =
-                    g.forms.iter().flat_map(|f| analyse(analyzer, f)).collect();
+                let mut forms = term_stems(&g.term, families, analyzer);
                 forms.sort();
                 forms.dedup();
                 let phrases = g
@@ -1089,31 +1122,26 @@ mod tests {
             continues: vec![],
             continued_kinds: vec![],
             glosses: vec![],
+            families: vec![],
             answer_types: vec![],
         }
     }
 
     #[test]
     fn a_passage_explains_a_term_when_a_form_of_it_is_near_its_everyday_words() {
-        let gloss = |term: &str, forms: &[&str], everyday: &[&str]| crate::model::Gloss {
+        let gloss = |term: &str, everyday: &[&str]| crate::model::Gloss {
             term: term.into(),
-            forms: forms.iter().map(|s| s.to_string()).collect(),
             everyday: everyday.iter().map(|s| s.to_string()).collect(),
         };
+        let family = |words: &[&str]| words.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let mut a = analyzer();
         let glosses = Glosses::new(
             &[
-                gloss(
-                    "Carer",
-                    &["carer", "care"],
-                    &["looks after", "takes care of"],
-                ),
-                gloss(
-                    "deferral",
-                    &["deferral", "defer"],
-                    &["postpone", "extra time"],
-                ),
+                gloss("Carer", &["looks after", "takes care of"]),
+                gloss("deferral", &["postpone", "extra time"]),
             ],
+            // The family lists the term in another inflection ("deferrals"): still its family.
+            &[family(&["carer", "care"]), family(&["deferrals", "defer"])],
             &mut a,
         );
         for (text, want) in [

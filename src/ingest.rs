@@ -173,6 +173,7 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
         continues: rules.continues.clone(),
         continued_kinds: rules.continued_kinds.clone(),
         glosses: glosses(&lexicon),
+        families: families(&lexicon),
         answer_types: lexicon.answer_types.clone(),
         ..Corpus::default()
     };
@@ -207,30 +208,21 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
     Ok(out)
 }
 
-/// The lexicon's glossary as the index uses it: each term with its word family (the
-/// `[[family]]` that lists it) and its everyday words.
+/// The lexicon's glossary as the index uses it: each term with its everyday words.
 pub fn glosses(lexicon: &Lexicon) -> Vec<Gloss> {
     lexicon
         .terms
         .iter()
-        .map(|t| {
-            let mut forms = vec![t.term.clone()];
-            for f in &lexicon.families {
-                if f.words.iter().any(|w| w.eq_ignore_ascii_case(&t.term)) {
-                    for w in &f.words {
-                        if !forms.iter().any(|x| x.eq_ignore_ascii_case(w)) {
-                            forms.push(w.clone());
-                        }
-                    }
-                }
-            }
-            Gloss {
-                term: t.term.clone(),
-                forms,
-                everyday: t.everyday.clone(),
-            }
+        .map(|t| Gloss {
+            term: t.term.clone(),
+            everyday: t.everyday.clone(),
         })
         .collect()
+}
+
+/// The lexicon's word families, as lists of words.
+pub fn families(lexicon: &Lexicon) -> Vec<Vec<String>> {
+    lexicon.families.iter().map(|f| f.words.clone()).collect()
 }
 
 #[cfg(test)]
@@ -242,7 +234,7 @@ mod tests {
     use crate::segment;
 
     #[test]
-    fn glosses_carry_each_term_with_its_family_and_everyday_words() {
+    fn glosses_carry_each_term_with_its_everyday_words_and_the_families_beside_them() {
         let lexicon = Lexicon::parse(
             "[[term]]\nterm = 'deferral'\neveryday = ['postpone']\n\
              [[term]]\nterm = 'carer'\neveryday = ['looks after']\n\
@@ -252,9 +244,9 @@ mod tests {
         let g = glosses(&lexicon);
         assert_eq!(g.len(), 2);
         assert_eq!(g[0].term, "deferral");
-        assert_eq!(g[0].forms, ["deferral", "defer", "deferred"]);
         assert_eq!(g[0].everyday, ["postpone"]);
-        assert_eq!(g[1].forms, ["carer"]);
+        assert_eq!(g[1].term, "carer");
+        assert_eq!(families(&lexicon), [["defer", "Deferral", "deferred"]]);
     }
 
     #[test]

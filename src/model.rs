@@ -229,6 +229,9 @@ pub struct Corpus {
     /// The novel's terms with their everyday words (the lexicon's glossary), so the index can
     /// mark the passages that explain a term.
     pub glosses: Vec<Gloss>,
+    /// Word families the stemmer splits (the lexicon's `[[family]]`s): a term's family members
+    /// are forms of it ("donor" for donation).
+    pub families: Vec<Vec<String>>,
     /// Kinds of answer to mark passages for (the lexicon's `[[answer_type]]`s).
     pub answer_types: Vec<AnswerType>,
 }
@@ -249,11 +252,10 @@ pub struct AnswerType {
     pub numerals: bool,
 }
 
-/// One of the novel's terms as the index needs it: its forms (the term and its word family)
-/// and the everyday words and phrases that explain it.
+/// One of the novel's terms as the index needs it: the term and the everyday words and phrases
+/// that explain it. Its other forms come from the corpus's word families.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Gloss {
     pub term: String,
-    pub forms: Vec<String>,
     pub everyday: Vec<String>,
 }

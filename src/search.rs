@@ -604,16 +604,11 @@ impl Glossary {
                     .extend(members.iter().cloned());
             }
         }
+        let families = crate::ingest::families(lexicon);
         for t in &lexicon.terms {
-            // The term with its word family: "donation" is also "donor".
-            let mut stems = analyse(analyzer, &t.term);
-            for st in stems.clone() {
-                for (_, member) in g.families.get(&st).into_iter().flatten() {
-                    if !stems.contains(member) {
-                        stems.push(member.clone());
-                    }
-                }
-            }
+            // The term with its word family, read as the index reads it: "donation" is also
+            // "donor".
+            let stems = index::term_stems(&t.term, &families, analyzer);
             let called: Vec<(String, String)> = t
                 .called
                 .iter()
@@ -2544,6 +2539,7 @@ mod tests {
             // As the shipped cleaning.toml has it: a continuation is read through a quotation.
             continued_kinds: vec![Kind::Quotation],
             glosses: crate::ingest::glosses(&lexicon),
+            families: crate::ingest::families(&lexicon),
             answer_types: lexicon.answer_types.clone(),
         };
         let dir = tempfile::tempdir().unwrap();
