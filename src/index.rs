@@ -675,8 +675,6 @@ fn document(
 /// couples truly in love to postpone their fate" is 10 words from term to gloss).
 pub const GLOSS_WINDOW: usize = 10;
 
-/// The glossary analysed once per build: per term, the stems of its forms and of each
-/// everyday phrase.
 /// Works out each passage's [`Marks`] from the corpus's glossary and answer types: the same
 /// code for the index (which searches them) and for `nlmg-search passages` (which shows them).
 pub struct Marker<'a> {
@@ -721,23 +719,16 @@ impl<'a> Marker<'a> {
 /// the search (what a term asked about is searched as) both read a term this way.
 pub fn term_stems(
     term: &str,
-    families: &[Vec<String>],
+    families: &[Vec<(String, String)>],
     analyzer: &mut TextAnalyzer,
 ) -> Vec<String> {
     let mut stems = analyse(analyzer, term);
     let own = stems.clone();
-    for family in families {
-        let members: Vec<String> = family
-            .iter()
-            .filter_map(|w| match analyse(analyzer, w).as_slice() {
-                [one] => Some(one.clone()),
-                _ => None,
-            })
-            .collect();
-        if members.iter().any(|m| own.contains(m)) {
-            for m in members {
-                if !stems.contains(&m) {
-                    stems.push(m);
+    for members in families {
+        if members.iter().any(|(_, m)| own.contains(m)) {
+            for (_, m) in members {
+                if !stems.contains(m) {
+                    stems.push(m.clone());
                 }
             }
         }
@@ -745,6 +736,28 @@ pub fn term_stems(
     stems
 }
 
+/// Each word family (lexicon `[[family]]`) as its words, lower-cased, with their stems; a
+/// word the analyzer splits in two is left out.
+pub fn family_stems(
+    families: &[Vec<String>],
+    analyzer: &mut TextAnalyzer,
+) -> Vec<Vec<(String, String)>> {
+    families
+        .iter()
+        .map(|family| {
+            family
+                .iter()
+                .filter_map(|w| match analyse(analyzer, w).as_slice() {
+                    [one] => Some((w.to_lowercase(), one.clone())),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The glossary analysed once per build: per term, the stems of its forms and of each
+/// everyday phrase.
 struct Glosses {
     terms: Vec<(String, Vec<String>, Vec<Vec<String>>)>,
 }
@@ -755,10 +768,11 @@ impl Glosses {
         families: &[Vec<String>],
         analyzer: &mut TextAnalyzer,
     ) -> Glosses {
+        let families = family_stems(families, analyzer);
         let terms = glosses
             .iter()
             .map(|g| {
-                let mut forms = term_stems(&g.term, families, analyzer);
+                let mut forms = term_stems(&g.term, &families, analyzer);
                 forms.sort();
                 forms.dedup();
                 let phrases = g

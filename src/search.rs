@@ -588,23 +588,15 @@ impl Glossary {
                 }
             }
         }
-        for f in &lexicon.families {
-            let members: Vec<(String, String)> = f
-                .words
-                .iter()
-                .filter_map(|w| {
-                    let s = analyse(analyzer, w);
-                    (s.len() == 1).then(|| (w.to_lowercase(), s[0].clone()))
-                })
-                .collect();
-            for (_, stem) in &members {
+        let families = index::family_stems(&crate::ingest::families(lexicon), analyzer);
+        for members in &families {
+            for (_, stem) in members {
                 g.families
                     .entry(stem.clone())
                     .or_default()
                     .extend(members.iter().cloned());
             }
         }
-        let families = crate::ingest::families(lexicon);
         for t in &lexicon.terms {
             // The term with its word family, read as the index reads it: "donation" is also
             // "donor".
@@ -1337,6 +1329,20 @@ impl Engine {
             rule = opened.or_else(cued).map(|i| &self.glossary.intents[i]);
             read.intent = rule.map(|r| r.weights);
         }
+        // The words that ask, as typed: the opening ("what happened to") or the cue ("mean").
+        // What they did to the query is shown under them.
+        let asked: String = match rule {
+            Some(_) if opened_len > 0 => words[..opened_len]
+                .iter()
+                .map(|(w, _)| w.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            Some(r) => words
+                .iter()
+                .find(|(_, st)| r.cues.contains(st))
+                .map_or_else(String::new, |(w, _)| w.clone()),
+            None => String::new(),
+        };
         // A cue asks; it is not what is asked about ("what does it mean to complete").
         let (content_at, content): (Vec<usize>, Vec<&(String, String)>) = match rule {
             Some(r) => {
@@ -1625,18 +1631,6 @@ impl Engine {
             if let Some(r) = rule {
                 // Words the answer to this kind of question tends to use.
                 // Shown like any expansion: "what happened to → donation, completes, …".
-                let asked = if opened_len > 0 {
-                    words[..opened_len]
-                        .iter()
-                        .map(|(w, _)| w.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                } else {
-                    words
-                        .iter()
-                        .find(|(_, st)| r.cues.contains(st))
-                        .map_or_else(String::new, |(w, _)| w.clone())
-                };
                 for (word, stem) in &r.answers {
                     if add(stem, r.answer_weight, &mut extra) && !asked.is_empty() {
                         push_expansion(&mut read.expansions, &asked, word);
@@ -1769,14 +1763,9 @@ impl Engine {
         if let Some(r) = rule {
             if let Some(t) = r.answer_type.as_deref() {
                 // Said like an expansion: the reader sees why passages giving a number lead.
-                let asked: Vec<&str> = words[..opened_len]
-                    .iter()
-                    .map(|(w, _)| w.as_str())
-                    .collect();
                 if !asked.is_empty() {
                     read.notes.push(format!(
-                        "{:?} asks for a {t}: passages that give one rank higher",
-                        asked.join(" ")
+                        "{asked:?} asks for a {t}: passages that give one rank higher"
                     ));
                 }
                 let q = TermQuery::new(

@@ -137,20 +137,23 @@ fn page_ref() -> &'static Regex {
 }
 
 /// The page references in `text`: where each stands, and its list of pages ("58-59",
-/// "80, 82, 87"). A number after the list's last comma that a word follows starts the sentence
-/// again rather than continuing the list: "page 73, 12 years later" refers to page 73 and
-/// states twelve years.
+/// "80, 82, 87"). After "page" or "p." (one page), a number after a comma that a word follows
+/// starts the sentence again rather than continuing a list: "page 73, 12 years later" refers to
+/// page 73 and states twelve years. After "pages" or "pp." a list is announced, so "pages 80, 82
+/// show" keeps both.
 fn page_refs(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
     page_ref()
         .captures_iter(text)
         .filter_map(|caps| {
             let (whole, list) = (caps.get(0)?, caps.get(1)?);
             let mut end = list.end();
+            let keyword = text[whole.start()..list.start()].trim_end().to_lowercase();
+            let one_page = keyword == "page" || keyword == "p.";
             let word_follows = text[end..]
                 .trim_start()
                 .starts_with(|c: char| c.is_alphabetic())
                 && text[end..].starts_with(char::is_whitespace);
-            if word_follows {
+            if one_page && word_follows {
                 if let Some(comma) = text[list.start()..end].rfind(',') {
                     let last = text[list.start() + comma + 1..end].trim();
                     if last.chars().all(|c| c.is_ascii_digit()) {
@@ -631,6 +634,10 @@ mod tests {
             ("mentioned on pages 178 and 179.", vec![178, 179]),
             ("(pages 51, 52, 181, 193)", vec![51, 52, 181, 193]),
             ("page 12,13 years", vec![12]),
+            // "pages" and "pp." announce a list: a word after it ends the list, not a page.
+            ("on pages 80, 82 we see Ruth", vec![80, 82]),
+            ("pages 80, 82 and again later", vec![80, 82]),
+            ("pp. 58-59, 61 show", vec![58, 59, 61]),
         ] {
             assert_eq!(
                 tagger().tag(&seg(&[], text), Kind::Other).pages,

@@ -60,7 +60,11 @@ pub fn write_text(out: &mut dyn Write, p: &Passage, marks: &Marks) -> Result<()>
         writeln!(out, "   explains: {}", marks.explains.join(", ")).map_err(io)?;
     }
     for a in &marks.answers {
-        writeln!(out, "   gives a {}, beside: {}", a.name, a.beside.join(" ")).map_err(io)?;
+        if a.beside.is_empty() {
+            writeln!(out, "   gives a {}", a.name).map_err(io)?;
+        } else {
+            writeln!(out, "   gives a {}, beside: {}", a.name, a.beside.join(" ")).map_err(io)?;
+        }
     }
     writeln!(
         out,
@@ -138,6 +142,18 @@ mod tests {
         write_text(&mut buf, &passage(), &Marks::default()).unwrap();
         let s = String::from_utf8(buf).unwrap();
         assert!(!s.contains("explains") && !s.contains("gives a"), "{s}");
+        // A number with nothing beside it ("31.") is said without an empty list.
+        let alone = Marks {
+            explains: vec![],
+            answers: vec![AnswerMark {
+                name: "number".into(),
+                beside: vec![],
+            }],
+        };
+        let mut buf = Vec::new();
+        write_text(&mut buf, &passage(), &alone).unwrap();
+        let s = String::from_utf8(buf).unwrap();
+        assert!(s.contains("   gives a number\n"), "{s}");
     }
 
     #[test]
