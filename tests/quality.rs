@@ -2,7 +2,8 @@
 //! `tests/quality/questions.toml`, prints nDCG@5, P@3 and MRR per query and overall (for the full
 //! ranking and, when the binary supports `--ranking baseline`, for plain BM25 beside it), and
 //! fails if the overall means drop below `tests/quality/floors.toml`; the development set
-//! (`dev.toml`) is run too and held to `tests/quality/floors-dev.toml`.
+//! (`dev.toml`) and the held-out sets (`heldout*.toml`) are run too, each held to its own
+//! `tests/quality/floors-<set>.toml`.
 //!
 //!   cargo test --release --test quality -- --nocapture
 //!
@@ -472,10 +473,29 @@ fn search_quality_meets_the_floors() {
 
 /// The development set (`dev.toml`, questions written blind) has floors of its own
 /// (`floors-dev.toml`): what the ranking gained on questions it was not written around is
-/// guarded like the main set's figures. Skipped when the environment asks for another set,
-/// ranking, subset or binary: those runs print their own table.
+/// guarded like the main set's figures.
 #[test]
 fn dev_set_meets_its_floors() {
+    check_set_against_floors("dev", "floors-dev.toml");
+}
+
+/// So do the held-out sets (`heldout*.toml`, never tuned on): a change that costs questions
+/// nobody tuned the ranking for fails CI, not only one that costs the main set.
+#[test]
+fn held_out_sets_meet_their_floors() {
+    for (set, floors) in [
+        ("heldout", "floors-heldout.toml"),
+        ("heldout2", "floors-heldout2.toml"),
+        ("heldout3", "floors-heldout3.toml"),
+    ] {
+        check_set_against_floors(set, floors);
+    }
+}
+
+/// Runs `tests/quality/<set>.toml` with the full ranking and checks it against
+/// `tests/quality/<floors>`. Skipped when the environment asks for another set, ranking, subset
+/// or binary: those runs print their own table.
+fn check_set_against_floors(set: &str, floors: &str) {
     if [
         "NLMG_EVAL_SET",
         "NLMG_EVAL_RANKING",
@@ -487,16 +507,16 @@ fn dev_set_meets_its_floors() {
     {
         return;
     }
-    let set =
-        QuestionSet::load(&repo().join("tests/quality/dev.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let questions = QuestionSet::load(&repo().join(format!("tests/quality/{set}.toml")))
+        .unwrap_or_else(|e| panic!("{e}"));
     let index = tempfile::tempdir().expect("temporary index directory");
     let engine = Engine {
         bin: PathBuf::from(env!("CARGO_BIN_EXE_nlmg-search")),
         corpus: repo().join("corpus"),
         index: index.path().join("index"),
     };
-    let report = run_evaluation(&engine, &set, false, None);
-    assert_meets_floors(&report, "floors-dev.toml");
+    let report = run_evaluation(&engine, &questions, false, None);
+    assert_meets_floors(&report, floors);
 }
 
 /// Fails, naming each shortfall and showing the table, when the full ranking's overall means
@@ -644,7 +664,13 @@ fn question_filters_name_real_themes_characters_kinds_and_parts() {
 
 #[test]
 fn floors_file_parses() {
-    for name in ["floors.toml", "floors-dev.toml"] {
+    for name in [
+        "floors.toml",
+        "floors-dev.toml",
+        "floors-heldout.toml",
+        "floors-heldout2.toml",
+        "floors-heldout3.toml",
+    ] {
         let text = std::fs::read_to_string(repo().join("tests/quality").join(name)).unwrap();
         eval::parse_floors(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
