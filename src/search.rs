@@ -8,7 +8,7 @@
 mod english;
 mod guard;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -505,11 +505,6 @@ struct Glossary {
     /// The novel's term's stem (canonical spelling) → the terms (lower case) it is a form of,
     /// as the index's `glossed` field names them.
     defines: HashMap<String, Vec<String>>,
-    /// Stems of the book's own terms with their families. A real English word one letter from
-    /// one of these is taken for a misspelling of it ("career" → carer); one letter from any
-    /// other word, it is not. (Names need no such exception: the word list has no proper
-    /// nouns, so "Tomy" is no English word.)
-    own: HashSet<String>,
 }
 
 type KindWeights = [f32; Kind::ALL.len()];
@@ -614,6 +609,9 @@ impl Glossary {
                 if !names.contains(&t.term.to_lowercase()) {
                     names.push(t.term.to_lowercase());
                 }
+                if called.is_empty() {
+                    continue;
+                }
                 let list = g.called.entry(g.canonical(st).to_string()).or_default();
                 for (c, one) in &called {
                     if !list.iter().any(|(_, s)| s == one) {
@@ -638,12 +636,19 @@ impl Glossary {
                 }
             }
         }
-        g.own = g.defines.keys().cloned().collect();
         // Longest phrase first, so "organ transplant" wins over "transplant" (a stable sort:
         // equal lengths keep the lexicon's order).
         g.everyday
             .sort_by_key(|(_, p, _, _)| std::cmp::Reverse(p.len()));
         g
+    }
+
+    /// True for a stem of one of the book's own terms or their families. A real English word
+    /// one letter from one of these is taken for a misspelling of it ("career" → carer); one
+    /// letter from any other word, it is not. (Names need no such exception: the word list has
+    /// no proper nouns, so "Tomy" is no English word.)
+    fn is_own_term(&self, stem: &str) -> bool {
+        self.defines.contains_key(self.canonical(stem))
     }
 
     /// One spelling for a stem with British and American forms (the alphabetically first), so
@@ -1420,7 +1425,7 @@ impl Engine {
                     if let [fs] = fix_stem.as_slice() {
                         let known = doc_freq(searcher, self.fields.text, s) > 0;
                         let english = english::is_english(w);
-                        let own = self.glossary.own.contains(self.glossary.canonical(fs));
+                        let own = self.glossary.is_own_term(fs);
                         let extends = fs.starts_with(s.as_str()) && !english;
                         if fs != s && (!known || extends) && (!english || own) {
                             if !stems.contains(fs) {
