@@ -476,26 +476,23 @@ fn search_quality_meets_the_floors() {
 /// guarded like the main set's figures.
 #[test]
 fn dev_set_meets_its_floors() {
-    check_set_against_floors("dev", "floors-dev.toml");
+    check_sets_against_floors(&["dev"]);
 }
 
 /// So do the held-out sets (`heldout*.toml`, never tuned on): a change that costs questions
 /// nobody tuned the ranking for fails CI, not only one that costs the main set.
 #[test]
 fn held_out_sets_meet_their_floors() {
-    for (set, floors) in [
-        ("heldout", "floors-heldout.toml"),
-        ("heldout2", "floors-heldout2.toml"),
-        ("heldout3", "floors-heldout3.toml"),
-    ] {
-        check_set_against_floors(set, floors);
-    }
+    check_sets_against_floors(&["heldout", "heldout2", "heldout3"]);
 }
 
-/// Runs `tests/quality/<set>.toml` with the full ranking and checks it against
-/// `tests/quality/<floors>`. Skipped when the environment asks for another set, ranking, subset
-/// or binary: those runs print their own table.
-fn check_set_against_floors(set: &str, floors: &str) {
+/// The sets besides the main one that have floors, each in `tests/quality/floors-<set>.toml`.
+const SETS_WITH_FLOORS: [&str; 4] = ["dev", "heldout", "heldout2", "heldout3"];
+
+/// Runs each `tests/quality/<set>.toml` with the full ranking, over one index, and checks it
+/// against `tests/quality/floors-<set>.toml`. Skipped when the environment asks for another
+/// set, ranking, subset or binary: those runs print their own table.
+fn check_sets_against_floors(sets: &[&str]) {
     if [
         "NLMG_EVAL_SET",
         "NLMG_EVAL_RANKING",
@@ -507,16 +504,19 @@ fn check_set_against_floors(set: &str, floors: &str) {
     {
         return;
     }
-    let questions = QuestionSet::load(&repo().join(format!("tests/quality/{set}.toml")))
-        .unwrap_or_else(|e| panic!("{e}"));
     let index = tempfile::tempdir().expect("temporary index directory");
     let engine = Engine {
         bin: PathBuf::from(env!("CARGO_BIN_EXE_nlmg-search")),
         corpus: repo().join("corpus"),
         index: index.path().join("index"),
     };
-    let report = run_evaluation(&engine, &questions, false, None);
-    assert_meets_floors(&report, floors);
+    for set in sets {
+        assert!(SETS_WITH_FLOORS.contains(set), "{set} has no floors file");
+        let questions = QuestionSet::load(&repo().join(format!("tests/quality/{set}.toml")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let report = run_evaluation(&engine, &questions, false, None);
+        assert_meets_floors(&report, &format!("floors-{set}.toml"));
+    }
 }
 
 /// Fails, naming each shortfall and showing the table, when the full ranking's overall means
@@ -664,13 +664,8 @@ fn question_filters_name_real_themes_characters_kinds_and_parts() {
 
 #[test]
 fn floors_file_parses() {
-    for name in [
-        "floors.toml",
-        "floors-dev.toml",
-        "floors-heldout.toml",
-        "floors-heldout2.toml",
-        "floors-heldout3.toml",
-    ] {
+    let others = SETS_WITH_FLOORS.map(|set| format!("floors-{set}.toml"));
+    for name in std::iter::once("floors.toml").chain(others.iter().map(String::as_str)) {
         let text = std::fs::read_to_string(repo().join("tests/quality").join(name)).unwrap();
         eval::parse_floors(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
