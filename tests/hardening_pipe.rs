@@ -97,7 +97,13 @@ fn a_closed_pipe_before_any_output_is_not_an_error() {
             .unwrap();
         let code = exit_code(&out);
         let err = stderr_of(&out);
-        assert!(code == 0 || code == 141, "{args}: exit {code}\n{err}");
+        // The binary ends quietly on EPIPE itself: a search exits 0 here, as the end-to-end
+        // suite required before this case moved; passages may also die of SIGPIPE (141).
+        let search = !args.starts_with("passages");
+        assert!(
+            code == 0 || (!search && code == 141),
+            "{args}: exit {code}\n{err}"
+        );
         assert!(
             !err.contains("panicked") && !err.contains("error"),
             "{args}: complained about the closed pipe:\n{err}"
