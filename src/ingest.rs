@@ -10,7 +10,7 @@ use crate::clean::{self, Rules, CLEANING_FILE};
 use crate::corpus::{self, SOURCES_FILE};
 use crate::error::{Error, Result};
 use crate::lexicon::{Lexicon, LEXICON_FILE};
-use crate::model::{Corpus, Gloss, Kind, Passage};
+use crate::model::{Corpus, Gloss, Kind, Passage, Warning};
 use crate::segment;
 use crate::tag::Tagger;
 
@@ -154,8 +154,9 @@ fn file_times(
 }
 
 /// Reads every `*.txt` in `corpus_dir` (sorted by name) into cleaned, segmented, tagged
-/// passages. A bad file is a warning in the result, never an error; errors are a missing
-/// corpus directory or a malformed lexicon, `cleaning.toml` or `sources.toml`.
+/// passages. A bad file is a warning in the result, never an error, and so is a glossary phrase
+/// no question can match; errors are a missing corpus directory or a malformed lexicon,
+/// `cleaning.toml` or `sources.toml`.
 pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
     if !corpus_dir.is_dir() {
         return Err(Error::NoCorpus(corpus_dir.to_path_buf()));
@@ -166,7 +167,17 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
         path: corpus_dir.join(LEXICON_FILE),
         message,
     })?;
-    let (raws, warnings) = corpus::read_sources(corpus_dir)?;
+    let (raws, mut warnings) = corpus::read_sources(corpus_dir)?;
+    let lexicon_path = corpus_dir.join(LEXICON_FILE).display().to_string();
+    for (term, phrase) in lexicon.stop_word_phrases() {
+        warnings.push(Warning {
+            file: lexicon_path.clone(),
+            reason: format!(
+                "everyday phrase {phrase:?} of term {term:?} is only stop words, which a \
+                 question drops: no question reaches the term through it"
+            ),
+        });
+    }
     let mut out = Corpus {
         warnings,
         fingerprint: fingerprint(corpus_dir)?,

@@ -13,6 +13,22 @@ use crate::model::AnswerType;
 /// File name of the lexicon inside the corpus directory.
 pub const LEXICON_FILE: &str = "lexicon.toml";
 
+/// Words that carry no meaning in a plain question. The index keeps them (phrases need them);
+/// only the question analysis drops them. "get" is a light verb: "where did Kathy get the
+/// tape" asks about the tape, and passages saying "get back together" are not answers. Nor do
+/// the light adverbs and "seem" say what is asked about ("is kathy a clone too", "why does
+/// Madame seem scared"). "really" stays: "really for" is a glossary phrase.
+pub const STOP_WORDS: &[&str] = &[
+    "a", "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
+    "being", "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "get",
+    "gets", "got", "had", "has", "have", "he", "her", "hers", "him", "his", "how", "i", "if", "in",
+    "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "she", "so",
+    "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "those", "to", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "whose",
+    "why", "will", "with", "would", "you", "your", "too", "very", "much", "ever", "just", "even",
+    "still", "seem", "seems", "seemed", "actually", "quite",
+];
+
 /// A character with every way the summaries write their name.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -127,6 +143,21 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
+    /// The glossary's everyday phrases that hold no word besides [`STOP_WORDS`], as (term,
+    /// phrase). A plain question is read without its stop words, so no question can reach a
+    /// term through such a phrase; reading the corpus reports each one.
+    pub fn stop_word_phrases(&self) -> Vec<(&str, &str)> {
+        self.terms
+            .iter()
+            .flat_map(|t| {
+                t.everyday
+                    .iter()
+                    .filter(|e| only_stop_words(e))
+                    .map(move |e| (t.term.as_str(), e.as_str()))
+            })
+            .collect()
+    }
+
     /// Reads `lexicon.toml` from a corpus directory. A missing file is an empty lexicon (a corpus
     /// can be searched without one); a malformed file is an error naming the line.
     pub fn load(corpus_dir: &Path) -> Result<Lexicon> {
@@ -261,9 +292,50 @@ impl Lexicon {
     }
 }
 
+/// True when `phrase` has no word a plain question keeps.
+fn only_stop_words(phrase: &str) -> bool {
+    !phrase
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| !w.is_empty() && !STOP_WORDS.contains(&w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A question is read without its stop words, so an everyday phrase of stop words only
+    /// could never be found in one.
+    #[test]
+    fn everyday_phrases_of_stop_words_only_are_found() {
+        for (everyday, want) in [
+            (r#"["what for"]"#, vec!["what for"]),
+            (r#"["really for", "for"]"#, vec!["for"]),
+            (r#"["Why Did", "why-did-kathy"]"#, vec!["Why Did"]),
+            (r#"["purpose", "the point"]"#, vec![]),
+            (r#"["", " "]"#, vec!["", " "]),
+        ] {
+            let lex =
+                Lexicon::parse(&format!("[[term]]\nterm = \"x\"\neveryday = {everyday}")).unwrap();
+            let got: Vec<_> = lex
+                .stop_word_phrases()
+                .into_iter()
+                .map(|(_, e)| e)
+                .collect();
+            assert_eq!(got, want, "{everyday}");
+        }
+    }
+
+    /// The shipped glossary has no such phrase (adding "really" to the stop words fails this:
+    /// "really for").
+    #[test]
+    fn the_shipped_glossary_has_no_phrase_of_stop_words_only() {
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let lex = Lexicon::load(&shipped).unwrap();
+        let phrases: usize = lex.terms.iter().map(|t| t.everyday.len()).sum();
+        assert!(phrases > 50, "{phrases} phrases read");
+        assert_eq!(lex.stop_word_phrases(), Vec::<(&str, &str)>::new());
+    }
 
     #[test]
     fn shipped_lexicon_parses_and_resolves_aliases() {

@@ -195,10 +195,11 @@ pub struct AnswerMark {
     pub beside: Vec<String>,
 }
 
-/// A file that could not be read as a summary and was skipped.
+/// A problem in a corpus file that did not stop the build: a summary skipped or partly read, or
+/// a lexicon entry no question can use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
-    /// The file (path as given) that was skipped or partly read.
+    /// The file (path as given) that was skipped, partly read or partly of no use.
     pub file: String,
     /// What was wrong, in words.
     pub reason: String,
@@ -216,7 +217,7 @@ pub struct Corpus {
     pub sources: Vec<Source>,
     /// All passages, grouped by source in `sources` order, each group in reading order.
     pub passages: Vec<Passage>,
-    /// Files that were skipped, with the reason.
+    /// Files that were skipped, and lexicon entries of no use, with the reason.
     pub warnings: Vec<Warning>,
     /// Hex fingerprint of every input that shapes the index (source bytes, lexicon, rules).
     pub fingerprint: String,

@@ -27,7 +27,7 @@ use tantivy::{
 use crate::error::{Error, Result};
 use crate::excerpt::{self, Analysed, Excerpt};
 use crate::index::{self, analyse, Fields, IndexMeta};
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, STOP_WORDS};
 use crate::model::{Kind, Passage};
 
 /// Longest query accepted, in bytes: longer input is a mistake (a pasted file), not a question.
@@ -36,22 +36,6 @@ pub const MAX_QUERY_BYTES: usize = 1000;
 pub const MAX_NESTING: usize = 8;
 /// Widest page range accepted by `--page A-B`.
 const MAX_PAGE_SPAN: u32 = 2000;
-
-/// Words that carry no meaning in a plain question. The index keeps them (phrases need them);
-/// only the question analysis drops them. "get" is a light verb: "where did Kathy get the
-/// tape" asks about the tape, and passages saying "get back together" are not answers. Nor do
-/// the light adverbs and "seem" say what is asked about ("is kathy a clone too", "why does
-/// Madame seem scared"). "really" stays: "really for" is a glossary phrase.
-const STOP_WORDS: &[&str] = &[
-    "a", "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
-    "being", "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "get",
-    "gets", "got", "had", "has", "have", "he", "her", "hers", "him", "his", "how", "i", "if", "in",
-    "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "she", "so",
-    "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
-    "those", "to", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "whose",
-    "why", "will", "with", "would", "you", "your", "too", "very", "much", "ever", "just", "even",
-    "still", "seem", "seems", "seemed", "actually", "quite",
-];
 
 /// Which ranking techniques are on. [`Ranking::FULL`] is the default; [`Ranking::BASELINE`] is
 /// the stemmed text field alone with plain BM25 over every query word: the yardstick each
@@ -2334,8 +2318,6 @@ mod tests {
         }
     }
 
-    /// A question is read without its stop words, so an everyday phrase of stop words only
-    /// could never be found in one: each phrase of the shipped glossary has a word that counts.
     #[test]
     fn every_everyday_phrase_has_a_word_that_is_not_a_stop_word() {
         let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");

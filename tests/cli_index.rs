@@ -152,3 +152,45 @@ fn list_prints_values_with_counts() {
         .collect();
     assert!(names.contains(&"memory".to_string()));
 }
+
+/// Another book's lexicon may list an everyday phrase made only of stop words ("what for"): a
+/// question drops those words, so the phrase can never match. Building says so once, naming the
+/// file, the phrase and the term, and the term's other phrases still work.
+#[test]
+fn a_glossary_phrase_of_stop_words_only_is_reported_and_the_rest_still_works() {
+    let env = common::fixture(&[
+        (
+            "notes.txt",
+            "Pip's great expectations come from an unknown benefactor.\n\n\
+             Joe works at the forge in the marshes.\n",
+        ),
+        (
+            "lexicon.toml",
+            "[[term]]\nterm = \"benefactor\"\neveryday = [\"what for\", \"secret sponsor\"]\n",
+        ),
+    ]);
+    let out = env.cmd().arg("index").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let warnings: Vec<_> = err.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    for part in [
+        "lexicon.toml",
+        "\"what for\"",
+        "\"benefactor\"",
+        "stop words",
+    ] {
+        assert!(warnings[0].contains(part), "{part} missing: {err}");
+    }
+    let (hits, summary, code) = env.json(&["who was the secret sponsor"]);
+    assert_eq!(code, 0);
+    assert!(hits[0].text.contains("benefactor"), "{:?}", hits[0].text);
+    assert!(
+        summary
+            .expansions
+            .iter()
+            .any(|e| e.to.contains(&"benefactor".to_string())),
+        "{:?}",
+        summary.expansions
+    );
+}
