@@ -1386,6 +1386,14 @@ impl Engine {
                 (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
             }
         };
+        // A constant for every passage holding `s` in `field`, however often.
+        let const_q = |field, s: &str, score: f32| -> (Occur, Box<dyn Query>) {
+            let q = TermQuery::new(Term::from_field_text(field, s), IndexRecordOption::Basic);
+            (
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(q), score)),
+            )
+        };
         // Misspelt words: a word the corpus never uses is read as its nearest corpus word.
         // The stem as typed stays in the query, so passages that match it exactly keep their
         // BM25 score; the correction adds its own.
@@ -1653,14 +1661,7 @@ impl Engine {
                         for term in self.glossary.defines.get(key).into_iter().flatten() {
                             if !asked.contains(&term) {
                                 asked.push(term);
-                                let q = TermQuery::new(
-                                    Term::from_field_text(self.fields.glossed, term),
-                                    IndexRecordOption::Basic,
-                                );
-                                clauses.push((
-                                    Occur::Should,
-                                    Box::new(ConstScoreQuery::new(Box::new(q), GLOSS_BOOST)),
-                                ));
+                                clauses.push(const_q(self.fields.glossed, term, GLOSS_BOOST));
                             }
                         }
                     }
@@ -1735,14 +1736,7 @@ impl Engine {
             for s in &words_read {
                 clauses.push(term_q(self.fields.context, s, CONTEXT_BOOST));
                 if ranking.coverage {
-                    let q = TermQuery::new(
-                        Term::from_field_text(self.fields.context, s),
-                        IndexRecordOption::Basic,
-                    );
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(ConstScoreQuery::new(Box::new(q), COVERAGE_BOOST)),
-                    ));
+                    clauses.push(const_q(self.fields.context, s, COVERAGE_BOOST));
                 }
             }
         }
@@ -1757,14 +1751,7 @@ impl Engine {
                         "{asked:?} asks for a {t}: passages that give one rank higher"
                     ));
                 }
-                let q = TermQuery::new(
-                    Term::from_field_text(self.fields.answers, t),
-                    IndexRecordOption::Basic,
-                );
-                tag_boosts.push((
-                    Occur::Should,
-                    Box::new(ConstScoreQuery::new(Box::new(q), ANSWER_TYPE_BOOST)),
-                ));
+                tag_boosts.push(const_q(self.fields.answers, t, ANSWER_TYPE_BOOST));
                 // And more when the answer stands beside a word of the question, or a word
                 // such answers use: "how many donations" → "his fourth donation", "how long"
                 // → "twelve years".
