@@ -351,6 +351,23 @@ pub fn reciprocal_rank(gains: &[u8]) -> f64 {
         .map_or(0.0, |i| 1.0 / (i + 1) as f64)
 }
 
+/// nDCG@k of the best order of the first `depth` hits: what re-ranking them alone could reach.
+///
+/// Below the figure itself, this splits a shortfall in two: the part a better order of the
+/// passages already found would recover, and the part that needs passages found lower down.
+pub fn ndcg_ceiling(
+    k: usize,
+    depth: usize,
+    hit_texts: &[&str],
+    judgments: &[Judgment],
+    answer_of: &[usize],
+) -> f64 {
+    let shown = &hit_texts[..depth.min(hit_texts.len())];
+    let mut gains = credit_answers(shown, judgments, answer_of);
+    gains.sort_unstable_by(|a, b| b.cmp(a));
+    ndcg_against(k, &gains, answer_grades(judgments, answer_of))
+}
+
 /// The three figures the quality target is stated in.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -487,6 +504,31 @@ mod tests {
             assert!(close(s.p_at_3, p3), "{hits:?}: P@3 {}", s.p_at_3);
             assert!(close(s.mrr, mrr), "{hits:?}: MRR {}", s.mrr);
         }
+    }
+
+    #[test]
+    fn the_ceiling_is_the_best_order_of_the_hits_within_reach() {
+        let judged = [j(3, "alpha"), j(2, "beta"), j(1, "gamma"), j(3, "delta")];
+        let each: Vec<usize> = (0..judged.len()).collect();
+        // Ranked: nothing, gamma, beta, alpha, nothing, delta (two grade-3 answers, one deep).
+        let hits = ["none", "gamma", "beta", "alpha", "none", "delta"];
+        let ndcg = |gains: &[u8]| ndcg_at(5, gains, &judged);
+        // The three found in the top 5, best first: alpha, beta, gamma.
+        let top5 = ndcg_ceiling(5, 5, &hits, &judged, &each);
+        assert!(close(top5, ndcg(&[3, 2, 1])), "{top5}");
+        // Within six hits delta is in reach too: alpha, delta, beta, gamma.
+        let top6 = ndcg_ceiling(5, 6, &hits, &judged, &each);
+        assert!(close(top6, ndcg(&[3, 3, 2, 1])), "{top6}");
+        // Better than the ranking as it is, never above 1, and 1 when every answer is in reach.
+        let as_ranked = ndcg(&credit(&hits, &judged));
+        assert!(as_ranked < top5 && top5 < top6 && top6 <= 1.0 + 1e-9);
+        assert!(close(top6, 1.0));
+        // A duplicate of an answer already claimed adds nothing: it cannot fill a second slot.
+        let dup = ["alpha", "alpha again", "none"];
+        let c = ndcg_ceiling(5, 3, &dup, &judged, &each);
+        assert!(close(c, ndcg(&[3])), "{c}");
+        // Fewer hits than the depth, or none, is no error.
+        assert!(close(ndcg_ceiling(5, 10, &[], &judged, &each), 0.0));
     }
 
     #[test]

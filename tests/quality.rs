@@ -180,6 +180,8 @@ fn parse_json_lines(stdout: &str) -> Run {
 /// One question's outcome under one ranking.
 struct Outcome {
     scores: Scores,
+    /// nDCG@5 of the best order of the top 5 and of all `LIMIT` hits ([`eval::ndcg_ceiling`]).
+    ceilings: [f64; 2],
     run: Run,
 }
 
@@ -256,6 +258,8 @@ fn evaluate(
     let texts: Vec<&str> = shown.iter().map(String::as_str).collect();
     Outcome {
         scores: Scores::of_answers(&texts, &q.relevant, answer_of),
+        ceilings: [5, LIMIT]
+            .map(|depth| eval::ndcg_ceiling(5, depth, &texts, &q.relevant, answer_of)),
         run,
     }
 }
@@ -327,6 +331,7 @@ fn run_evaluation(
         .map(|c| (*c, Vec::new(), Vec::new()))
         .collect();
     let mut errors = 0;
+    let mut ceilings = [0.0; 2];
     let corpus = Passages::read(&engine.corpus);
     for q in &set.questions {
         let answer_of = corpus.answers(q);
@@ -377,6 +382,9 @@ fn run_evaluation(
             }
         }
         full_scores.push(full.scores);
+        for (sum, c) in ceilings.iter_mut().zip(full.ceilings) {
+            *sum += c;
+        }
         if let Some(b) = base {
             base_scores.push(b.scores);
         }
@@ -402,6 +410,15 @@ fn run_evaluation(
         let _ = write!(text, " | {}", fmt_scores(b));
     }
     text.push('\n');
+    // How much of the shortfall a re-ranking of what was found could recover.
+    let n = full_scores.len().max(1) as f64;
+    let _ = writeln!(
+        text,
+        "{:<36} {:>6.3} (top 5), {:.3} (top {LIMIT})",
+        "ceiling: nDCG@5 in the best order of",
+        ceilings[0] / n,
+        ceilings[1] / n
+    );
     if errors > 0 {
         let _ = writeln!(text, "{errors} queries failed and scored 0");
     }
