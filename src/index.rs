@@ -21,8 +21,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::{
-    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
-    TextOptions, STORED,
+    BytesOptions, Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, STORED,
 };
 use tantivy::tokenizer::{
     LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Token,
@@ -32,10 +32,11 @@ use tantivy::{doc, Index, TantivyDocument};
 
 use crate::error::{Error, Result};
 use crate::model::{AnswerMark, Corpus, Marks, Passage};
+use crate::similar::{self, Signature};
 
 /// Bump whenever the fields, the analyzer or the meaning of a stored value changes: an index
 /// with another version is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Name under which the text analyzer is registered (tantivy stores only the name).
 pub const ANALYZER: &str = "nlmg_en";
@@ -205,6 +206,9 @@ pub(crate) struct Fields {
     pub words: Field,
     /// Fast: reading order of the first passage of its near-duplicate group ([`crate::dedup`]).
     pub dup: Field,
+    /// Fast bytes: the passage's most distinctive stems ([`crate::similar::Signature`]), so a
+    /// search can tell which hits are like its best one.
+    pub signature: Field,
     /// The previous passage's text, for a passage that continues it ("This metaphor …").
     pub context: Field,
     /// The novel's terms (lower case) the passage explains: a form of the term within
@@ -232,6 +236,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
     let kind = b.add_u64_field("kind", NumericOptions::default().set_fast());
     let words = b.add_u64_field("words", NumericOptions::default().set_fast());
     let dup = b.add_u64_field("dup", NumericOptions::default().set_fast());
+    let signature = b.add_bytes_field("signature", BytesOptions::default().set_fast());
     let glossed = b.add_text_field("glossed", tantivy::schema::STRING);
     let answers = b.add_text_field("answers", tantivy::schema::STRING);
     (
@@ -246,6 +251,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
             kind,
             words,
             dup,
+            signature,
             context,
             glossed,
             answers,
@@ -269,6 +275,7 @@ pub(crate) fn fields(schema: &Schema) -> Result<Fields> {
         kind: f("kind")?,
         words: f("words")?,
         dup: f("dup")?,
+        signature: f("signature")?,
         context: f("context")?,
         glossed: f("glossed")?,
         answers: f("answers")?,
@@ -523,6 +530,7 @@ fn write_generation(
     });
     let groups = crate::dedup::groups(&corpus.passages);
     let mut analyzer = analyzer();
+    let signatures = signatures(corpus, &mut analyzer);
     let mut marker = Marker::new(corpus);
     for (order, p) in corpus.passages.iter().enumerate() {
         let prev = order
@@ -534,6 +542,7 @@ fn write_generation(
                 corpus.continued_kinds.is_empty() || corpus.continued_kinds.contains(&q.kind)
             });
         let mut d = document(&f, p, prev, order as u64, groups[order] as u64)?;
+        d.add_bytes(f.signature, &signatures[order].encode());
         let marks = marker.marks(p);
         for term in &marks.explains {
             d.add_text(f.glossed, term);
@@ -564,6 +573,26 @@ fn write_generation(
     write_synced(&words_path, &json)?;
     sync_dir(dir);
     Ok(segments)
+}
+
+/// Each passage's [`Signature`], from the stems of its text without stop words or lone letters
+/// (the tail of "Ruth's"), which say nothing about what a passage is about.
+fn signatures(corpus: &Corpus, analyzer: &mut TextAnalyzer) -> Vec<Signature> {
+    let stop: std::collections::HashSet<String> = crate::lexicon::STOP_WORDS
+        .iter()
+        .flat_map(|w| analyse(analyzer, w))
+        .collect();
+    let stems: Vec<Vec<String>> = corpus
+        .passages
+        .iter()
+        .map(|p| {
+            analyse(analyzer, &p.text)
+                .into_iter()
+                .filter(|s| s.chars().count() > 1 && !stop.contains(s))
+                .collect()
+        })
+        .collect();
+    similar::signatures(&stems)
 }
 
 /// Lower-case words of the text and headings → passages using them.

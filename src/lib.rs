@@ -4,6 +4,7 @@
 //! [`corpus`] (read files) → [`clean`] → [`segment`] → [`tag`] (all driven by [`ingest`]) →
 //! [`index`] → [`search`] → [`excerpt`] → [`output`]. [`commands`] is the command layer that
 //! the binary dispatches to. Only `index`, `search` and `excerpt` name tantivy types.
+//! [`dedup`] and [`similar`] work out, at index time, what a search compares passages by.
 //! [`eval`] stands beside the pipeline: it scores search results against judged questions.
 
 pub mod bench;
@@ -21,6 +22,7 @@ pub mod model;
 pub mod output;
 pub mod search;
 pub mod segment;
+pub mod similar;
 pub mod tag;
 
 pub use error::{Error, Result};

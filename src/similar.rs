@@ -1,0 +1,231 @@
+//! Passage signatures for relevance feedback: each passage's most distinctive stems, weighted
+//! by tf-idf, so that a search can lift the passages most like its best hit.
+//!
+//! The best hit is right for nearly every question (MRR 0.87 – 1.0 on every judged set), and a
+//! passage sharing its rarer words tends to answer the same question in other words: "move to
+//! the Cottages when they are 16" beside "After leaving Hailsham, Kathy, Ruth, and Tommy move to
+//! the Cottages". Worked out once at index time from the analysed words of every passage; a
+//! search only compares the signatures of the hits it already has.
+
+/// Stems kept per passage: the most distinctive ones. A passage of this corpus has about 40
+/// distinct content stems; the rest weigh little in a cosine.
+pub const MAX_TERMS: usize = 128;
+
+/// One passage's signature: (stem hash, weight) sorted by hash, weights of unit length.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Signature(Vec<(u32, f32)>);
+
+impl Signature {
+    /// Cosine similarity with another signature: 1 for the same words in the same proportions,
+    /// 0 for no stem in common.
+    pub fn cosine(&self, other: &Signature) -> f32 {
+        let (a, b) = (&self.0, &other.0);
+        let (mut i, mut j, mut sum) = (0, 0, 0.0);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    sum += a[i].1 * b[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        sum
+    }
+
+    /// The bytes stored in the index: per stem, its hash and weight, little-endian.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.0.len() * 8);
+        for (h, w) in &self.0 {
+            out.extend_from_slice(&h.to_le_bytes());
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        out
+    }
+
+    /// Reads [`Signature::encode`]'s bytes; `None` for bytes it cannot have written.
+    pub fn decode(bytes: &[u8]) -> Option<Signature> {
+        if !bytes.len().is_multiple_of(8) {
+            return None;
+        }
+        let mut terms = Vec::with_capacity(bytes.len() / 8);
+        for chunk in bytes.chunks_exact(8) {
+            let h = u32::from_le_bytes(chunk[..4].try_into().ok()?);
+            let w = f32::from_le_bytes(chunk[4..].try_into().ok()?);
+            if !w.is_finite() || terms.last().is_some_and(|(prev, _)| *prev >= h) {
+                return None;
+            }
+            terms.push((h, w));
+        }
+        Some(Signature(terms))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The signature of each passage, from its content stems (stop words already removed), in the
+/// same order. A stem's weight is (1 + ln tf) × ln(N / df): a stem every passage uses weighs
+/// nothing, and a passage's own rare words weigh most.
+pub fn signatures(stems: &[Vec<String>]) -> Vec<Signature> {
+    let n = stems.len() as f32;
+    let mut df: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let counts: Vec<std::collections::BTreeMap<&str, u32>> = stems
+        .iter()
+        .map(|words| {
+            let mut tf = std::collections::BTreeMap::new();
+            for w in words {
+                *tf.entry(w.as_str()).or_insert(0) += 1;
+            }
+            for w in tf.keys() {
+                *df.entry(w).or_insert(0) += 1;
+            }
+            tf
+        })
+        .collect();
+    counts
+        .into_iter()
+        .map(|tf| {
+            let mut terms: Vec<(&str, f32)> = tf
+                .into_iter()
+                .map(|(w, c)| {
+                    let idf = (n / df[w] as f32).ln();
+                    (w, (1.0 + (c as f32).ln()) * idf)
+                })
+                .filter(|(_, weight)| *weight > 0.0)
+                .collect();
+            // Heaviest first, then by stem, so the cut is the same on every build.
+            terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+            terms.truncate(MAX_TERMS);
+            let norm = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+            let mut hashed: Vec<(u32, f32)> = terms
+                .into_iter()
+                .map(|(s, w)| (fnv1a(s), w / norm))
+                .collect();
+            hashed.sort_by_key(|(h, _)| *h);
+            // Two stems of one passage with the same hash: keep one, the signature stays sorted
+            // and strictly increasing (rare: 32-bit hashes, about 40 stems).
+            hashed.dedup_by_key(|(h, _)| *h);
+            Signature(hashed)
+        })
+        .collect()
+}
+
+/// A stem's hash: FNV-1a, fixed across builds and platforms, unlike the standard hasher.
+fn fnv1a(s: &str) -> u32 {
+    s.bytes().fold(0x811c_9dc5, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn stems(passages: &[&str]) -> Vec<Vec<String>> {
+        passages
+            .iter()
+            .map(|p| p.split_whitespace().map(str::to_string).collect())
+            .collect()
+    }
+
+    #[test]
+    fn passages_sharing_rare_words_are_alike() {
+        let sigs = signatures(&stems(&[
+            "kathy tommy cottag move sixteen",
+            "kathy ruth cottag move leav hailsham",
+            "kathy ruth tape norfolk shop",
+            "kathy tommy galleri madam art",
+            "kathy cottag move sixteen tommy",
+        ]));
+        // (a, b, how they relate)
+        let table = [
+            (0, 4, "same words in another order: alike as can be"),
+            (0, 1, "share cottag and move"),
+            (0, 2, "share only kathy, which every passage has"),
+        ];
+        let cos: Vec<f32> = table
+            .iter()
+            .map(|(a, b, _)| sigs[*a].cosine(&sigs[*b]))
+            .collect();
+        assert!((cos[0] - 1.0).abs() < 1e-5, "{}: {}", table[0].2, cos[0]);
+        assert!(cos[1] > 0.1 && cos[1] < 0.9, "{}: {}", table[1].2, cos[1]);
+        assert_eq!(cos[2], 0.0, "{}", table[2].2);
+        // A word every passage uses is not in any signature.
+        assert!(sigs.iter().all(|s| s.len() < 6));
+        // A passage is most like itself.
+        for s in &sigs {
+            assert!((s.cosine(s) - 1.0).abs() < 1e-5);
+        }
+    }
+
+    #[test]
+    fn a_signature_keeps_the_most_distinctive_stems() {
+        // One passage of distinct words w0, w1, …, each word wi also in i other passages: the
+        // rarer the word, the heavier. Only the MAX_TERMS rarest are kept.
+        let count = MAX_TERMS + 20;
+        let mut corpus: Vec<String> = vec![(0..count).map(|i| format!("w{i} ")).collect()];
+        for i in 0..count {
+            for _ in 0..i {
+                corpus.push(format!("w{i} filler"));
+            }
+        }
+        let refs: Vec<&str> = corpus.iter().map(String::as_str).collect();
+        let sig = &signatures(&stems(&refs))[0];
+        assert_eq!(sig.len(), MAX_TERMS);
+        let kept = |i: usize| sig.0.iter().any(|(h, _)| *h == fnv1a(&format!("w{i}")));
+        assert!(kept(0) && kept(MAX_TERMS - 1));
+        assert!(!kept(MAX_TERMS) && !kept(count - 1));
+    }
+
+    #[test]
+    fn empty_and_common_only_passages_have_empty_signatures() {
+        // "kathy" is in every passage: it tells none apart.
+        let sigs = signatures(&stems(&["kathy", "kathy kathy", "kathy clone"]));
+        assert!(sigs[0].is_empty() && sigs[1].is_empty());
+        assert_eq!(sigs[2].len(), 1);
+        assert_eq!(sigs[0].cosine(&sigs[2]), 0.0);
+        assert_eq!(signatures(&stems(&[""])), vec![Signature::default()]);
+        assert_eq!(signatures(&[]), vec![]);
+    }
+
+    #[test]
+    fn decode_refuses_what_encode_cannot_write() {
+        assert_eq!(Signature::decode(&[]), Some(Signature::default()));
+        assert_eq!(Signature::decode(&[1, 2, 3]), None);
+        // Out of order.
+        let mut bytes = Signature(vec![(5, 0.6)]).encode();
+        bytes.extend(Signature(vec![(4, 0.8)]).encode());
+        assert_eq!(Signature::decode(&bytes), None);
+        assert_eq!(
+            Signature::decode(&Signature(vec![(1, f32::NAN)]).encode()),
+            None
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn encode_decode_round_trips_and_cosine_is_bounded(
+            passages in proptest::collection::vec(
+                proptest::collection::vec("[a-e]{1,3}", 0..20), 1..8)
+        ) {
+            let sigs = signatures(&passages);
+            for a in &sigs {
+                prop_assert_eq!(Signature::decode(&a.encode()), Some(a.clone()));
+                for b in &sigs {
+                    let c = a.cosine(b);
+                    prop_assert!((-1e-5..=1.0 + 1e-5).contains(&c));
+                    prop_assert!((c - b.cosine(a)).abs() < 1e-6);
+                }
+            }
+        }
+    }
+}
