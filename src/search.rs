@@ -29,7 +29,7 @@ use crate::excerpt::{self, Analysed, Excerpt};
 use crate::index::{self, analyse, Fields, IndexMeta};
 use crate::lexicon::{Lexicon, STOP_WORDS};
 use crate::model::{Kind, Passage};
-use crate::similar::Signature;
+use crate::similar::{Probe, Signature};
 
 /// Longest query accepted, in bytes: longer input is a mistake (a pasted file), not a question.
 pub const MAX_QUERY_BYTES: usize = 1000;
@@ -503,6 +503,9 @@ struct Cache {
     analysed: HashMap<DocAddress, Arc<Analysed>>,
     /// Neighbour text with its sentence ranges, by passage id.
     texts: HashMap<String, Option<Arc<Neighbour>>>,
+    /// All zeros between searches: the array a [`Probe`] spreads the best hit's signature over
+    /// (as long as the corpus has stems; kept rather than allocated and cleared per search).
+    probe: Vec<f32>,
 }
 
 type Neighbour = (String, Vec<std::ops::Range<usize>>);
@@ -979,9 +982,11 @@ impl Engine {
         let Some(top) = self.docs.signature(first) else {
             return docs;
         };
+        let mut cache = self.cache();
+        let probe = Probe::new(top, &mut cache.probe);
         for (score, addr) in docs.iter_mut() {
             if let (Some(s), Some(sig)) = (score.as_mut(), self.docs.signature(*addr)) {
-                *s += FEEDBACK_WEIGHT * best * top.cosine(sig);
+                *s += FEEDBACK_WEIGHT * best * probe.cosine(sig);
             }
         }
         // Stable: hits the feedback leaves equal keep their order.

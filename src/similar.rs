@@ -11,7 +11,9 @@
 /// distinct content stems; the rest weigh little in a cosine.
 pub const MAX_TERMS: usize = 128;
 
-/// One passage's signature: (stem hash, weight) sorted by hash, weights of unit length.
+/// One passage's signature: (stem id, weight) sorted by id, weights of unit length. A stem's
+/// id is its rank among the corpus's stems in byte order, the same for every passage of one
+/// index, so ids are small and a search can spread one signature over an array ([`Probe`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Signature(Vec<(u32, f32)>);
 
@@ -35,7 +37,7 @@ impl Signature {
         sum
     }
 
-    /// The bytes stored in the index: per stem, its hash and weight, little-endian.
+    /// The bytes stored in the index: per stem, its id and weight, little-endian.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.0.len() * 8);
         for (h, w) in &self.0 {
@@ -71,10 +73,51 @@ impl Signature {
     }
 }
 
+/// One signature (the best hit's) spread over an array by stem id, so that its cosine with
+/// each other hit costs one lookup per stem of that hit rather than a merge of both lists.
+///
+/// The array is borrowed and must hold only zeros; the probe sets its stems' weights and puts
+/// the zeros back when dropped, so one array serves every search without being cleared whole.
+pub struct Probe<'a> {
+    dense: &'a mut Vec<f32>,
+    sig: &'a Signature,
+}
+
+impl<'a> Probe<'a> {
+    pub fn new(sig: &'a Signature, dense: &'a mut Vec<f32>) -> Probe<'a> {
+        let len = sig.0.last().map_or(0, |(id, _)| *id as usize + 1);
+        if dense.len() < len {
+            dense.resize(len, 0.0);
+        }
+        for (id, w) in &sig.0 {
+            dense[*id as usize] = *w;
+        }
+        Probe { dense, sig }
+    }
+
+    /// The same as [`Signature::cosine`] with the signature the probe was made from.
+    pub fn cosine(&self, other: &Signature) -> f32 {
+        other
+            .0
+            .iter()
+            .map(|(id, w)| self.dense.get(*id as usize).map_or(0.0, |d| d * w))
+            .sum()
+    }
+}
+
+impl Drop for Probe<'_> {
+    fn drop(&mut self) {
+        for (id, _) in &self.sig.0 {
+            self.dense[*id as usize] = 0.0;
+        }
+    }
+}
+
 /// The signature of each passage, from its content stems (stop words already removed), in the
 /// same order. A stem's weight is (1 + ln tf) × ln(N / df): a stem every passage uses weighs
 /// nothing, and a passage's own rare words weigh most.
 pub fn signatures(stems: &[Vec<String>]) -> Vec<Signature> {
+    let id = ids(stems);
     let n = stems.len() as f32;
     let mut df: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
     let counts: Vec<std::collections::BTreeMap<&str, u32>> = stems
@@ -105,24 +148,19 @@ pub fn signatures(stems: &[Vec<String>]) -> Vec<Signature> {
             terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
             terms.truncate(MAX_TERMS);
             let norm = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-            let mut hashed: Vec<(u32, f32)> = terms
-                .into_iter()
-                .map(|(s, w)| (fnv1a(s), w / norm))
-                .collect();
-            hashed.sort_by_key(|(h, _)| *h);
-            // Two stems of one passage with the same hash: keep one, the signature stays sorted
-            // and strictly increasing (rare: 32-bit hashes, about 40 stems).
-            hashed.dedup_by_key(|(h, _)| *h);
-            Signature(hashed)
+            let mut by_id: Vec<(u32, f32)> =
+                terms.into_iter().map(|(s, w)| (id[s], w / norm)).collect();
+            by_id.sort_by_key(|(i, _)| *i);
+            Signature(by_id)
         })
         .collect()
 }
 
-/// A stem's hash: FNV-1a, fixed across builds and platforms, unlike the standard hasher.
-fn fnv1a(s: &str) -> u32 {
-    s.bytes().fold(0x811c_9dc5, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
+/// Each distinct stem's id: its rank in byte order.
+fn ids(stems: &[Vec<String>]) -> std::collections::HashMap<&str, u32> {
+    let distinct: std::collections::BTreeSet<&str> =
+        stems.iter().flatten().map(String::as_str).collect();
+    distinct.into_iter().zip(0..).collect()
 }
 
 #[cfg(test)]
@@ -179,9 +217,15 @@ mod tests {
             }
         }
         let refs: Vec<&str> = corpus.iter().map(String::as_str).collect();
-        let sig = &signatures(&stems(&refs))[0];
+        let all = stems(&refs);
+        let sig = &signatures(&all)[0];
         assert_eq!(sig.len(), MAX_TERMS);
-        let kept = |i: usize| sig.0.iter().any(|(h, _)| *h == fnv1a(&format!("w{i}")));
+        let id = ids(&all);
+        let kept = |i: usize| {
+            sig.0
+                .iter()
+                .any(|(k, _)| *k == id[format!("w{i}").as_str()])
+        };
         assert!(kept(0) && kept(MAX_TERMS - 1));
         assert!(!kept(MAX_TERMS) && !kept(count - 1));
     }
@@ -220,11 +264,16 @@ mod tests {
             let sigs = signatures(&passages);
             for a in &sigs {
                 prop_assert_eq!(Signature::decode(&a.encode()), Some(a.clone()));
+                let mut dense = vec![];
+                let probe = Probe::new(a, &mut dense);
                 for b in &sigs {
                     let c = a.cosine(b);
+                    prop_assert!((c - probe.cosine(b)).abs() < 1e-5);
                     prop_assert!((-1e-5..=1.0 + 1e-5).contains(&c));
                     prop_assert!((c - b.cosine(a)).abs() < 1e-6);
                 }
+                drop(probe);
+                prop_assert!(dense.iter().all(|d| *d == 0.0));
             }
         }
     }
