@@ -508,7 +508,10 @@ fn write_generation(
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let (schema, f) = schema();
     let tokenizers = tantivy::tokenizer::TokenizerManager::default();
-    tokenizers.register(ANALYZER, analyzer());
+    // One analyzer for the writer and for what this build works out itself: its copies share
+    // the stems they remember, so each word is stemmed once for both.
+    let mut analyzer = analyzer();
+    tokenizers.register(ANALYZER, analyzer.clone());
     let directory = MmapDirectory::open(dir).map_err(|e| Error::Index(e.to_string()))?;
     // The whole corpus goes into one segment written by this thread: tantivy's threaded
     // writer would start indexing and merge threads and pay their hand-offs, which cost more
@@ -529,9 +532,8 @@ fn write_generation(
         passages: corpus.passages.len(),
     });
     let groups = crate::dedup::groups(&corpus.passages);
-    let mut analyzer = analyzer();
     let signatures = signatures(corpus, &mut analyzer);
-    let mut marker = Marker::new(corpus);
+    let mut marker = Marker::with(corpus, analyzer.clone());
     for (order, p) in corpus.passages.iter().enumerate() {
         let prev = order
             .checked_sub(1)
@@ -582,17 +584,23 @@ fn signatures(corpus: &Corpus, analyzer: &mut TextAnalyzer) -> Vec<Signature> {
         .iter()
         .flat_map(|w| analyse(analyzer, w))
         .collect();
-    let stems: Vec<Vec<String>> = corpus
+    let mut vocab = similar::Vocabulary::default();
+    let ids: Vec<Vec<u32>> = corpus
         .passages
         .iter()
         .map(|p| {
-            analyse(analyzer, &p.text)
-                .into_iter()
-                .filter(|s| s.chars().count() > 1 && !stop.contains(s))
-                .collect()
+            let mut ids = vec![];
+            let mut stream = analyzer.token_stream(&p.text);
+            while stream.advance() {
+                let stem = stream.token().text.as_str();
+                if stem.chars().nth(1).is_some() && !stop.contains(stem) {
+                    ids.push(vocab.id(stem));
+                }
+            }
+            ids
         })
         .collect();
-    similar::signatures(&stems)
+    similar::signatures(&ids)
 }
 
 /// Lower-case words of the text and headings → passages using them.
@@ -714,7 +722,11 @@ pub struct Marker<'a> {
 
 impl<'a> Marker<'a> {
     pub fn new(corpus: &'a Corpus) -> Marker<'a> {
-        let mut analyzer = analyzer();
+        Marker::with(corpus, analyzer())
+    }
+
+    /// With a copy of another [`analyzer`], so that both stem each word once between them.
+    fn with(corpus: &'a Corpus, mut analyzer: TextAnalyzer) -> Marker<'a> {
         let glosses = Glosses::new(&corpus.glosses, &corpus.families, &mut analyzer);
         Marker {
             glosses,

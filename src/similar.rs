@@ -113,22 +113,47 @@ impl Drop for Probe<'_> {
     }
 }
 
-/// The signature of each passage, from its content stems (stop words already removed), in the
-/// same order. A stem's weight is (1 + ln tf) × ln(N / df): a stem every passage uses weighs
-/// nothing, and a passage's own rare words weigh most.
-pub fn signatures(stems: &[Vec<String>]) -> Vec<Signature> {
-    let id = ids(stems);
-    let n = stems.len() as f32;
-    let mut df: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
-    let counts: Vec<std::collections::BTreeMap<&str, u32>> = stems
+/// Numbers for stems: the same stem gets the same id in every passage of one index, in order
+/// of first use, so ids are small and dense.
+#[derive(Debug, Default)]
+pub struct Vocabulary(std::collections::HashMap<String, u32>);
+
+impl Vocabulary {
+    pub fn id(&mut self, stem: &str) -> u32 {
+        if let Some(id) = self.0.get(stem) {
+            return *id;
+        }
+        let id = self.0.len() as u32;
+        self.0.insert(stem.to_string(), id);
+        id
+    }
+}
+
+/// The signature of each passage, from its content stems as [`Vocabulary`] ids (stop words
+/// already removed), in the same order. A stem's weight is (1 + ln tf) × ln(N / df): a stem
+/// every passage uses weighs nothing, and a passage's own rare words weigh most.
+pub fn signatures(passages: &[Vec<u32>]) -> Vec<Signature> {
+    let n = passages.len() as f32;
+    // Each passage's (stem, count), and the number of passages using each stem.
+    let mut df: Vec<u32> = vec![];
+    let counts: Vec<Vec<(u32, u32)>> = passages
         .iter()
-        .map(|words| {
-            let mut tf = std::collections::BTreeMap::new();
-            for w in words {
-                *tf.entry(w.as_str()).or_insert(0) += 1;
+        .map(|ids| {
+            let mut sorted = ids.clone();
+            sorted.sort_unstable();
+            let mut tf: Vec<(u32, u32)> = vec![];
+            for id in sorted {
+                match tf.last_mut() {
+                    Some((last, c)) if *last == id => *c += 1,
+                    _ => tf.push((id, 1)),
+                }
             }
-            for w in tf.keys() {
-                *df.entry(w).or_insert(0) += 1;
+            for (id, _) in &tf {
+                let i = *id as usize;
+                if df.len() <= i {
+                    df.resize(i + 1, 0);
+                }
+                df[i] += 1;
             }
             tf
         })
@@ -136,31 +161,25 @@ pub fn signatures(stems: &[Vec<String>]) -> Vec<Signature> {
     counts
         .into_iter()
         .map(|tf| {
-            let mut terms: Vec<(&str, f32)> = tf
+            let mut terms: Vec<(u32, f32)> = tf
                 .into_iter()
-                .map(|(w, c)| {
-                    let idf = (n / df[w] as f32).ln();
-                    (w, (1.0 + (c as f32).ln()) * idf)
+                .map(|(id, c)| {
+                    let idf = (n / df[id as usize] as f32).ln();
+                    (id, (1.0 + (c as f32).ln()) * idf)
                 })
                 .filter(|(_, weight)| *weight > 0.0)
                 .collect();
-            // Heaviest first, then by stem, so the cut is the same on every build.
-            terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+            // Heaviest first, then by id, so the cut is the same on every build.
+            terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             terms.truncate(MAX_TERMS);
             let norm = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-            let mut by_id: Vec<(u32, f32)> =
-                terms.into_iter().map(|(s, w)| (id[s], w / norm)).collect();
-            by_id.sort_by_key(|(i, _)| *i);
-            Signature(by_id)
+            for t in &mut terms {
+                t.1 /= norm;
+            }
+            terms.sort_unstable_by_key(|(id, _)| *id);
+            Signature(terms)
         })
         .collect()
-}
-
-/// Each distinct stem's id: its rank in byte order.
-fn ids(stems: &[Vec<String>]) -> std::collections::HashMap<&str, u32> {
-    let distinct: std::collections::BTreeSet<&str> =
-        stems.iter().flatten().map(String::as_str).collect();
-    distinct.into_iter().zip(0..).collect()
 }
 
 #[cfg(test)]
@@ -168,11 +187,18 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn stems(passages: &[&str]) -> Vec<Vec<String>> {
-        passages
+    /// Each passage's words as ids of one vocabulary, and the vocabulary.
+    fn ids_of(passages: &[&str]) -> (Vec<Vec<u32>>, Vocabulary) {
+        let mut vocab = Vocabulary::default();
+        let ids = passages
             .iter()
-            .map(|p| p.split_whitespace().map(str::to_string).collect())
-            .collect()
+            .map(|p| p.split_whitespace().map(|w| vocab.id(w)).collect())
+            .collect();
+        (ids, vocab)
+    }
+
+    fn stems(passages: &[&str]) -> Vec<Vec<u32>> {
+        ids_of(passages).0
     }
 
     #[test]
@@ -217,14 +243,12 @@ mod tests {
             }
         }
         let refs: Vec<&str> = corpus.iter().map(String::as_str).collect();
-        let all = stems(&refs);
+        let (all, mut vocab) = ids_of(&refs);
         let sig = &signatures(&all)[0];
         assert_eq!(sig.len(), MAX_TERMS);
-        let id = ids(&all);
-        let kept = |i: usize| {
-            sig.0
-                .iter()
-                .any(|(k, _)| *k == id[format!("w{i}").as_str()])
+        let mut kept = |i: usize| {
+            let id = vocab.id(&format!("w{i}"));
+            sig.0.iter().any(|(k, _)| *k == id)
         };
         assert!(kept(0) && kept(MAX_TERMS - 1));
         assert!(!kept(MAX_TERMS) && !kept(count - 1));
@@ -259,7 +283,7 @@ mod tests {
         #[test]
         fn encode_decode_round_trips_and_cosine_is_bounded(
             passages in proptest::collection::vec(
-                proptest::collection::vec("[a-e]{1,3}", 0..20), 1..8)
+                proptest::collection::vec(0u32..40, 0..20), 1..8)
         ) {
             let sigs = signatures(&passages);
             for a in &sigs {
