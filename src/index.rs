@@ -32,7 +32,7 @@ use tantivy::{doc, Index, TantivyDocument};
 
 use crate::error::{Error, Result};
 use crate::model::{AnswerMark, Corpus, Marks, Passage};
-use crate::similar::{self, Signature};
+use crate::similar;
 
 /// Bump whenever the fields, the analyzer or the meaning of a stored value changes: an index
 /// with another version is rebuilt rather than misread.
@@ -532,7 +532,7 @@ fn write_generation(
         passages: corpus.passages.len(),
     });
     let groups = crate::dedup::groups(&corpus.passages);
-    let signatures = signatures(corpus, &mut analyzer);
+    let counts = signature_counts(corpus, &mut analyzer);
     let mut marker = Marker::with(corpus, analyzer.clone());
     for (order, p) in corpus.passages.iter().enumerate() {
         let prev = order
@@ -544,7 +544,7 @@ fn write_generation(
                 corpus.continued_kinds.is_empty() || corpus.continued_kinds.contains(&q.kind)
             });
         let mut d = document(&f, p, prev, order as u64, groups[order] as u64)?;
-        d.add_bytes(f.signature, &signatures[order].encode());
+        d.add_bytes(f.signature, &counts.signature(order).encode());
         let marks = marker.marks(p);
         for term in &marks.explains {
             d.add_text(f.glossed, term);
@@ -577,30 +577,27 @@ fn write_generation(
     Ok(segments)
 }
 
-/// Each passage's [`Signature`], from the stems of its text without stop words or lone letters
-/// (the tail of "Ruth's"), which say nothing about what a passage is about.
-fn signatures(corpus: &Corpus, analyzer: &mut TextAnalyzer) -> Vec<Signature> {
+/// What each passage's [`Signature`] is made from: the stems of its text without stop words
+/// or lone letters (the tail of "Ruth's"), which say nothing about what a passage is about.
+fn signature_counts(corpus: &Corpus, analyzer: &mut TextAnalyzer) -> similar::Counts {
     let stop: std::collections::HashSet<String> = crate::lexicon::STOP_WORDS
         .iter()
         .flat_map(|w| analyse(analyzer, w))
         .collect();
     let mut vocab = similar::Vocabulary::default();
-    let ids: Vec<Vec<u32>> = corpus
-        .passages
-        .iter()
-        .map(|p| {
-            let mut ids = vec![];
-            let mut stream = analyzer.token_stream(&p.text);
-            while stream.advance() {
-                let stem = stream.token().text.as_str();
-                if stem.chars().nth(1).is_some() && !stop.contains(stem) {
-                    ids.push(vocab.id(stem));
-                }
+    let mut counts = similar::Counts::default();
+    for p in &corpus.passages {
+        let mut ids = vec![];
+        let mut stream = analyzer.token_stream(&p.text);
+        while stream.advance() {
+            let stem = stream.token().text.as_str();
+            if stem.chars().nth(1).is_some() && !stop.contains(stem) {
+                ids.push(vocab.id(stem));
             }
-            ids
-        })
-        .collect();
-    similar::signatures(&ids)
+        }
+        counts.add(ids);
+    }
+    counts
 }
 
 /// Lower-case words of the text and headings → passages using them.

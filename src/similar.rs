@@ -129,57 +129,77 @@ impl Vocabulary {
     }
 }
 
-/// The signature of each passage, from its content stems as [`Vocabulary`] ids (stop words
-/// already removed), in the same order. A stem's weight is (1 + ln tf) × ln(N / df): a stem
-/// every passage uses weighs nothing, and a passage's own rare words weigh most.
+/// What signatures are computed from: each passage's stems with their counts, and the number
+/// of passages using each stem. Kept instead of the signatures themselves, which are made one
+/// at a time as the index is written: counts take less memory than signatures, and a large
+/// corpus's build holds them all at once.
+#[derive(Debug, Default)]
+pub struct Counts {
+    /// Per passage: (stem id, occurrences), by id.
+    tf: Vec<Vec<(u32, u32)>>,
+    /// Per stem id: passages using it.
+    df: Vec<u32>,
+}
+
+impl Counts {
+    /// Adds the next passage, as its content stems' [`Vocabulary`] ids (stop words already
+    /// removed), in any order.
+    pub fn add(&mut self, mut ids: Vec<u32>) {
+        ids.sort_unstable();
+        let mut tf: Vec<(u32, u32)> = vec![];
+        for id in ids {
+            match tf.last_mut() {
+                Some((last, c)) if *last == id => *c += 1,
+                _ => tf.push((id, 1)),
+            }
+        }
+        for (id, _) in &tf {
+            let i = *id as usize;
+            if self.df.len() <= i {
+                self.df.resize(i + 1, 0);
+            }
+            self.df[i] += 1;
+        }
+        tf.shrink_to_fit();
+        self.tf.push(tf);
+    }
+
+    /// The signature of the `i`th passage added (empty past the last). A stem's weight is
+    /// (1 + ln tf) × ln(N / df): a stem every passage uses weighs nothing, and a passage's own
+    /// rare words weigh most.
+    pub fn signature(&self, i: usize) -> Signature {
+        let n = self.tf.len() as f32;
+        let Some(tf) = self.tf.get(i) else {
+            return Signature::default();
+        };
+        let mut terms: Vec<(u32, f32)> = tf
+            .iter()
+            .map(|&(id, c)| {
+                let idf = (n / self.df[id as usize] as f32).ln();
+                (id, (1.0 + (c as f32).ln()) * idf)
+            })
+            .filter(|(_, weight)| *weight > 0.0)
+            .collect();
+        // Heaviest first, then by id, so the cut is the same on every build.
+        terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        terms.truncate(MAX_TERMS);
+        let norm = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        for t in &mut terms {
+            t.1 /= norm;
+        }
+        terms.sort_unstable_by_key(|(id, _)| *id);
+        Signature(terms)
+    }
+}
+
+/// The signature of each passage, from its content stems as [`Vocabulary`] ids, in the same
+/// order (see [`Counts`]).
 pub fn signatures(passages: &[Vec<u32>]) -> Vec<Signature> {
-    let n = passages.len() as f32;
-    // Each passage's (stem, count), and the number of passages using each stem.
-    let mut df: Vec<u32> = vec![];
-    let counts: Vec<Vec<(u32, u32)>> = passages
-        .iter()
-        .map(|ids| {
-            let mut sorted = ids.clone();
-            sorted.sort_unstable();
-            let mut tf: Vec<(u32, u32)> = vec![];
-            for id in sorted {
-                match tf.last_mut() {
-                    Some((last, c)) if *last == id => *c += 1,
-                    _ => tf.push((id, 1)),
-                }
-            }
-            for (id, _) in &tf {
-                let i = *id as usize;
-                if df.len() <= i {
-                    df.resize(i + 1, 0);
-                }
-                df[i] += 1;
-            }
-            tf
-        })
-        .collect();
-    counts
-        .into_iter()
-        .map(|tf| {
-            let mut terms: Vec<(u32, f32)> = tf
-                .into_iter()
-                .map(|(id, c)| {
-                    let idf = (n / df[id as usize] as f32).ln();
-                    (id, (1.0 + (c as f32).ln()) * idf)
-                })
-                .filter(|(_, weight)| *weight > 0.0)
-                .collect();
-            // Heaviest first, then by id, so the cut is the same on every build.
-            terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            terms.truncate(MAX_TERMS);
-            let norm = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-            for t in &mut terms {
-                t.1 /= norm;
-            }
-            terms.sort_unstable_by_key(|(id, _)| *id);
-            Signature(terms)
-        })
-        .collect()
+    let mut counts = Counts::default();
+    for ids in passages {
+        counts.add(ids.clone());
+    }
+    (0..passages.len()).map(|i| counts.signature(i)).collect()
 }
 
 #[cfg(test)]
@@ -263,6 +283,8 @@ mod tests {
         assert_eq!(sigs[0].cosine(&sigs[2]), 0.0);
         assert_eq!(signatures(&stems(&[""])), vec![Signature::default()]);
         assert_eq!(signatures(&[]), vec![]);
+        // Past the last passage added there is nothing to compare.
+        assert!(Counts::default().signature(0).is_empty());
     }
 
     #[test]
