@@ -579,21 +579,38 @@ fn write_generation(
 
 /// What each passage's [`Signature`] is made from: the stems of its text without stop words
 /// or lone letters (the tail of "Ruth's"), which say nothing about what a passage is about.
+///
+/// The analyzer's filters treat each word alone, so each distinct word as written is analysed
+/// once and its stem's id remembered: this pass then costs a split and a lookup per word, not
+/// a second run of the whole analyzer over the corpus.
 fn signature_counts(corpus: &Corpus, analyzer: &mut TextAnalyzer) -> similar::Counts {
     let stop: std::collections::HashSet<String> = crate::lexicon::STOP_WORDS
         .iter()
         .flat_map(|w| analyse(analyzer, w))
         .collect();
     let mut vocab = similar::Vocabulary::default();
+    let mut id_of: HashMap<String, Option<u32>> = HashMap::new();
+    let mut words = SimpleTokenizer::default();
     let mut counts = similar::Counts::default();
     for p in &corpus.passages {
         let mut ids = vec![];
-        let mut stream = analyzer.token_stream(&p.text);
+        let mut stream = words.token_stream(&p.text);
         while stream.advance() {
-            let stem = stream.token().text.as_str();
-            if stem.chars().nth(1).is_some() && !stop.contains(stem) {
-                ids.push(vocab.id(stem));
-            }
+            let word = stream.token().text.as_str();
+            let id = match id_of.get(word) {
+                Some(id) => *id,
+                None => {
+                    let id = match analyse(analyzer, word).as_slice() {
+                        [stem] if stem.chars().nth(1).is_some() && !stop.contains(stem) => {
+                            Some(vocab.id(stem))
+                        }
+                        _ => None,
+                    };
+                    id_of.insert(word.to_string(), id);
+                    id
+                }
+            };
+            ids.extend(id);
         }
         counts.add(ids);
     }

@@ -414,9 +414,11 @@ impl DocTable {
             })?;
             distinct.push(sig);
         }
-        let of_doc = (0..seg.max_doc())
-            .map(|doc| column.term_ords(doc).next().map(|o| o as u32))
-            .collect();
+        // In one call: every passage has a signature, so the column is read as a block.
+        let docs: Vec<DocId> = (0..seg.max_doc()).collect();
+        let mut ords: Vec<Option<u64>> = vec![None; docs.len()];
+        column.ords().first_vals(&docs, &mut ords);
+        let of_doc = ords.into_iter().map(|o| o.map(|o| o as u32)).collect();
         Ok((distinct, of_doc))
     }
 
