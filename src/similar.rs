@@ -7,13 +7,15 @@
 //! the Cottages". Worked out once at index time from the analysed words of every passage; a
 //! search only compares the signatures of the hits it already has.
 
-/// Stems kept per passage: the most distinctive ones. A passage of this corpus has about 40
-/// distinct content stems; the rest weigh little in a cosine.
+/// Stems kept per passage, the most distinctive first: far above the 40 or so distinct content
+/// stems of a passage of these summaries, so a bound for very long passages of other books
+/// rather than a cut. Cut to 32, the cosine of two passages about one person fell by a third
+/// and the held-out questions lost what feedback gains (QUALITY.md, round 10).
 pub const MAX_TERMS: usize = 128;
 
-/// One passage's signature: (stem id, weight) sorted by id, weights of unit length. A stem's
-/// id is its rank among the corpus's stems in byte order, the same for every passage of one
-/// index, so ids are small and a search can spread one signature over an array ([`Probe`]).
+/// One passage's signature: (stem id, weight) sorted by id, weights of unit length. Stem ids
+/// come from one [`Vocabulary`] per index, so they are the same in every passage and small
+/// enough for a search to spread one signature over an array ([`Probe`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Signature(Vec<(u32, f32)>);
 
@@ -40,8 +42,8 @@ impl Signature {
     /// The bytes stored in the index: per stem, its id and weight, little-endian.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.0.len() * 8);
-        for (h, w) in &self.0 {
-            out.extend_from_slice(&h.to_le_bytes());
+        for (id, w) in &self.0 {
+            out.extend_from_slice(&id.to_le_bytes());
             out.extend_from_slice(&w.to_le_bytes());
         }
         out
@@ -54,12 +56,12 @@ impl Signature {
         }
         let mut terms = Vec::with_capacity(bytes.len() / 8);
         for chunk in bytes.chunks_exact(8) {
-            let h = u32::from_le_bytes(chunk[..4].try_into().ok()?);
+            let id = u32::from_le_bytes(chunk[..4].try_into().ok()?);
             let w = f32::from_le_bytes(chunk[4..].try_into().ok()?);
-            if !w.is_finite() || terms.last().is_some_and(|(prev, _)| *prev >= h) {
+            if !w.is_finite() || terms.last().is_some_and(|(prev, _)| *prev >= id) {
                 return None;
             }
-            terms.push((h, w));
+            terms.push((id, w));
         }
         Some(Signature(terms))
     }
