@@ -20,25 +20,6 @@ pub const MAX_TERMS: usize = 128;
 pub struct Signature(Vec<(u32, f32)>);
 
 impl Signature {
-    /// Cosine similarity with another signature: 1 for the same words in the same proportions,
-    /// 0 for no stem in common.
-    pub fn cosine(&self, other: &Signature) -> f32 {
-        let (a, b) = (&self.0, &other.0);
-        let (mut i, mut j, mut sum) = (0, 0, 0.0);
-        while i < a.len() && j < b.len() {
-            match a[i].0.cmp(&b[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    sum += a[i].1 * b[j].1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        sum
-    }
-
     /// The bytes stored in the index: per stem, its id and weight, little-endian.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.0.len() * 8);
@@ -65,14 +46,6 @@ impl Signature {
         }
         Some(Signature(terms))
     }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 /// One signature (the best hit's) spread over an array by stem id, so that its cosine with
@@ -97,7 +70,8 @@ impl<'a> Probe<'a> {
         Probe { dense, sig }
     }
 
-    /// The same as [`Signature::cosine`] with the signature the probe was made from.
+    /// Cosine similarity of the probe's signature with `other`: 1 for the same words in the
+    /// same proportions, 0 for no stem in common.
     pub fn cosine(&self, other: &Signature) -> f32 {
         other
             .0
@@ -194,20 +168,48 @@ impl Counts {
     }
 }
 
-/// The signature of each passage, from its content stems as [`Vocabulary`] ids, in the same
-/// order (see [`Counts`]).
-pub fn signatures(passages: &[Vec<u32>]) -> Vec<Signature> {
-    let mut counts = Counts::default();
-    for ids in passages {
-        counts.add(ids.clone());
-    }
-    (0..passages.len()).map(|i| counts.signature(i)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The signature of each passage, from its stems as vocabulary ids, as an index build
+    /// makes them one by one.
+    fn signatures(passages: &[Vec<u32>]) -> Vec<Signature> {
+        let mut counts = Counts::default();
+        for ids in passages {
+            counts.add(ids.clone());
+        }
+        (0..passages.len()).map(|i| counts.signature(i)).collect()
+    }
+
+    impl Signature {
+        /// The cosine by merging both sorted lists: the definition a [`Probe`] must agree with.
+        fn cosine(&self, other: &Signature) -> f32 {
+            let (a, b) = (&self.0, &other.0);
+            let (mut i, mut j, mut sum) = (0, 0, 0.0);
+            while i < a.len() && j < b.len() {
+                match a[i].0.cmp(&b[j].0) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        sum += a[i].1 * b[j].1;
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+            sum
+        }
+
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+
+        fn is_empty(&self) -> bool {
+            self.0.is_empty()
+        }
+    }
 
     /// Each passage's words as ids of one vocabulary, and the vocabulary.
     fn ids_of(passages: &[&str]) -> (Vec<Vec<u32>>, Vocabulary) {
