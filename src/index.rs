@@ -532,7 +532,7 @@ fn write_generation(
         passages: corpus.passages.len(),
     });
     let groups = crate::dedup::groups(&corpus.passages);
-    let counts = signature_counts(corpus, &mut analyzer);
+    let mut signatures = signature_counts(corpus, &mut analyzer).into_signatures();
     let mut marker = Marker::with(corpus, analyzer.clone());
     for (order, p) in corpus.passages.iter().enumerate() {
         let prev = order
@@ -544,7 +544,8 @@ fn write_generation(
                 corpus.continued_kinds.is_empty() || corpus.continued_kinds.contains(&q.kind)
             });
         let mut d = document(&f, p, prev, order as u64, groups[order] as u64)?;
-        d.add_bytes(f.signature, &counts.signature(order).encode());
+        let signature = signatures.next().unwrap_or_default();
+        d.add_bytes(f.signature, &signature.encode());
         let marks = marker.marks(p);
         for term in &marks.explains {
             d.add_text(f.glossed, term);

@@ -140,18 +140,39 @@ impl Counts {
         self.tf.push(tf);
     }
 
-    /// The signature of the `i`th passage added (empty past the last). A stem's weight is
+    /// Every passage's signature, in the order the passages were added. A stem's weight is
     /// (1 + ln tf) × ln(N / df): a stem every passage uses weighs nothing, and a passage's own
     /// rare words weigh most.
-    pub fn signature(&self, i: usize) -> Signature {
-        let n = self.tf.len() as f32;
-        let Some(tf) = self.tf.get(i) else {
-            return Signature::default();
-        };
+    ///
+    /// Consumes the counts and frees each passage's as its signature is made: the index writer
+    /// holds every signature until it writes the column, so a large corpus's build would
+    /// otherwise hold both at once (at 1000 copies of the shipped corpus, about 60 MB more).
+    pub fn into_signatures(self) -> Signatures {
+        Signatures {
+            n: self.tf.len() as f32,
+            df: self.df,
+            tf: self.tf.into_iter(),
+        }
+    }
+}
+
+/// The signatures of [`Counts::into_signatures`], one per passage added.
+#[derive(Debug)]
+pub struct Signatures {
+    n: f32,
+    df: Vec<u32>,
+    tf: std::vec::IntoIter<Vec<(u32, u32)>>,
+}
+
+impl Iterator for Signatures {
+    type Item = Signature;
+
+    fn next(&mut self) -> Option<Signature> {
+        let tf = self.tf.next()?;
         let mut terms: Vec<(u32, f32)> = tf
             .iter()
             .map(|&(id, c)| {
-                let idf = (n / self.df[id as usize] as f32).ln();
+                let idf = (self.n / self.df[id as usize] as f32).ln();
                 (id, (1.0 + (c as f32).ln()) * idf)
             })
             .filter(|(_, weight)| *weight > 0.0)
@@ -164,7 +185,11 @@ impl Counts {
             t.1 /= norm;
         }
         terms.sort_unstable_by_key(|(id, _)| *id);
-        Signature(terms)
+        Some(Signature(terms))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.tf.size_hint()
     }
 }
 
@@ -180,7 +205,7 @@ mod tests {
         for ids in passages {
             counts.add(ids.clone());
         }
-        (0..passages.len()).map(|i| counts.signature(i)).collect()
+        counts.into_signatures().collect()
     }
 
     impl Signature {
@@ -287,8 +312,14 @@ mod tests {
         assert_eq!(sigs[0].cosine(&sigs[2]), 0.0);
         assert_eq!(signatures(&stems(&[""])), vec![Signature::default()]);
         assert_eq!(signatures(&[]), vec![]);
-        // Past the last passage added there is nothing to compare.
-        assert!(Counts::default().signature(0).is_empty());
+        // One signature per passage added, and no more.
+        let mut counts = Counts::default();
+        counts.add(vec![0, 1]);
+        counts.add(vec![1]);
+        let mut sigs = counts.into_signatures();
+        assert_eq!(sigs.size_hint(), (2, Some(2)));
+        assert_eq!(sigs.by_ref().count(), 2);
+        assert_eq!(sigs.next(), None);
     }
 
     #[test]
