@@ -1,8 +1,7 @@
 //! Reads a corpus directory into tagged passages: the front half of the pipeline in one call.
 //!
-//! Orchestrates [`corpus`](crate::corpus) (files) → [`clean`](crate::clean) →
-//! [`segment`](crate::segment) → [`tag`](crate::tag), and fingerprints the inputs so a stale
-//! index can be noticed without redoing any of that work.
+//! Orchestrates [`corpus`] (files) → [`clean`] → [`segment`] → [`tag`](crate::tag), and
+//! fingerprints the inputs so a stale index can be noticed without redoing any of that work.
 
 use std::path::Path;
 

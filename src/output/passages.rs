@@ -19,7 +19,8 @@ struct PassageLine<'a> {
     marks: &'a Marks,
 }
 
-/// One JSON object per line: a [`PassageLine`].
+/// One JSON object per line: the [`Passage`] fields, including `provenance`, then the
+/// [`Marks`] the index gives it.
 pub fn write_json(out: &mut dyn Write, p: &Passage, marks: &Marks) -> Result<()> {
     serde_json::to_writer(&mut *out, &PassageLine { passage: p, marks })
         .map_err(|e| io(e.into()))?;
