@@ -29,14 +29,29 @@ pub struct Excerpt {
     pub context_after: String,
 }
 
-/// Byte ranges in `text` of words whose analysed form is one of `terms`. Matched words next to
-/// each other (only white space between them) are one range, so a phrase is highlighted as one
-/// unit.
-pub fn matches(
-    text: &str,
-    terms: &BTreeSet<String>,
-    analyzer: &mut TextAnalyzer,
-) -> Vec<Range<usize>> {
+/// What a search highlights, as analysed terms: its words wherever they stand, and phrases only
+/// where all their words stand together. A phrase the search looks for as a phrase ("extra
+/// years" for "deferral", a query of common words only) matches nothing word by word, so its
+/// words alone are not shown as matches, nor do they pull the excerpt towards them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Highlight {
+    pub words: BTreeSet<String>,
+    /// Each phrase's terms in order; a phrase of one term is a word.
+    pub phrases: Vec<Vec<String>>,
+}
+
+impl From<BTreeSet<String>> for Highlight {
+    fn from(words: BTreeSet<String>) -> Highlight {
+        Highlight {
+            words,
+            phrases: vec![],
+        }
+    }
+}
+
+/// Byte ranges in `text` of what `terms` highlights. Matched words next to each other (only
+/// white space between them) are one range, so a phrase is highlighted as one unit.
+pub fn matches(text: &str, terms: &Highlight, analyzer: &mut TextAnalyzer) -> Vec<Range<usize>> {
     highlights(text, &Analysed::new(text, analyzer).matching(terms))
 }
 
@@ -122,8 +137,40 @@ impl Analysed {
         }
     }
 
+    /// The words `terms` highlights, in text order, each with what it counts as when windows
+    /// are compared by distinct matches: a word its term's index, every word of a phrase the
+    /// phrase's own number (past the passage's terms), so a phrase counts once.
+    fn matching(&self, terms: &Highlight) -> Vec<(Range<usize>, u32)> {
+        let mut found = self.matching_words(&terms.words);
+        let mut phrases = false;
+        for (n, phrase) in terms.phrases.iter().enumerate() {
+            let ids: Option<Vec<u32>> = phrase
+                .iter()
+                .map(|t| self.vocab.binary_search(t).ok().map(|i| i as u32))
+                .collect();
+            let Some(ids) = ids.filter(|ids| !ids.is_empty()) else {
+                continue;
+            };
+            let id = (self.vocab.len() + n) as u32;
+            for (i, w) in self.words.windows(ids.len()).enumerate() {
+                if w.iter().zip(&ids).all(|((_, a), b)| a == b) {
+                    found.extend(
+                        self.words[i..i + ids.len()]
+                            .iter()
+                            .map(|(r, _)| (r.clone(), id)),
+                    );
+                    phrases = true;
+                }
+            }
+        }
+        if phrases {
+            found.sort_by_key(|(r, id)| (r.start, *id));
+        }
+        found
+    }
+
     /// The words whose term is one of `terms`: (byte range, term's index), in text order.
-    fn matching(&self, terms: &BTreeSet<String>) -> Vec<(Range<usize>, u32)> {
+    fn matching_words(&self, terms: &BTreeSet<String>) -> Vec<(Range<usize>, u32)> {
         // Both are sorted: one merge pass finds the passage's terms among the query's.
         let mut wanted = vec![false; self.vocab.len()];
         let mut any = false;
@@ -154,7 +201,7 @@ impl Analysed {
 /// texts, used when `context` asks for more sentences than the passage has around the window.
 pub fn excerpt(
     text: &str,
-    terms: &BTreeSet<String>,
+    terms: &Highlight,
     analyzer: &mut TextAnalyzer,
     context: usize,
     prev: Option<&str>,
@@ -176,7 +223,7 @@ pub fn excerpt(
 pub fn excerpt_of(
     text: &str,
     analysed: &Analysed,
-    terms: &BTreeSet<String>,
+    terms: &Highlight,
     context: usize,
     prev: Option<(&str, &[Range<usize>])>,
     next: Option<(&str, &[Range<usize>])>,
@@ -300,7 +347,7 @@ mod tests {
     use super::*;
     use crate::index::analyzer;
 
-    fn stems(words: &[&str]) -> BTreeSet<String> {
+    fn terms(words: &[&str]) -> Vec<String> {
         let mut a = analyzer();
         words
             .iter()
@@ -313,6 +360,19 @@ mod tests {
                 out
             })
             .collect()
+    }
+
+    /// What a query of these words highlights: each word wherever it stands.
+    fn stems(words: &[&str]) -> Highlight {
+        Highlight::from(terms(words).into_iter().collect::<BTreeSet<String>>())
+    }
+
+    /// Words wherever they stand, and phrases (each given as one string) only together.
+    fn with_phrases(words: &[&str], phrases: &[&str]) -> Highlight {
+        Highlight {
+            phrases: phrases.iter().map(|p| terms(&[p])).collect(),
+            ..stems(words)
+        }
     }
 
     #[test]
@@ -329,6 +389,65 @@ mod tests {
                 .collect();
             assert_eq!(got, want, "{query:?}");
         }
+    }
+
+    #[test]
+    fn a_phrase_highlights_only_where_its_words_stand_together() {
+        let text = "Couples in love might get extra years. Years later there was no extra time, \
+                    and the years went by.";
+        for (words, phrases, want) in [
+            (vec![], vec!["extra years"], vec!["extra years"]),
+            // A word of the query is still a word wherever it stands.
+            (
+                vec!["time"],
+                vec!["extra years"],
+                vec!["extra years", "time"],
+            ),
+            // The words of a phrase apart, or in another order, are no match.
+            (vec![], vec!["years extra", "time extra"], vec![]),
+            (vec![], vec!["no such phrase"], vec![]),
+            // A phrase of one word is a word.
+            (vec![], vec!["years"], vec!["years", "Years", "years"]),
+        ] {
+            let got: Vec<&str> = matches(text, &with_phrases(&words, &phrases), &mut analyzer())
+                .into_iter()
+                .map(|r| &text[r])
+                .collect();
+            assert_eq!(got, want, "{words:?} {phrases:?}");
+        }
+    }
+
+    #[test]
+    fn a_phrase_apart_does_not_pull_the_excerpt_and_counts_once() {
+        let text = "The extra rooms stood empty for years. Couples hoped for a deferral. \
+                    Nobody was granted extra years.";
+        // The phrase's words stand in the first sentence, apart: the deferral sentence wins.
+        let e = excerpt(
+            text,
+            &with_phrases(&["deferral"], &["extra years"]),
+            &mut analyzer(),
+            0,
+            None,
+            None,
+        );
+        assert!(e.text.starts_with("Couples hoped"), "{}", e.text);
+        // Together its words are one match, not two: a sentence with the phrase alone loses to
+        // one with two of the query's words, though it comes first. (The long sentence between
+        // keeps any window from holding both.)
+        let filler = "word ".repeat(80);
+        let text = format!(
+            "Nobody was granted extra years. {}. Couples hoped for a deferral or a reprieve.",
+            filler.trim()
+        );
+        let e = excerpt(
+            &text,
+            &with_phrases(&["deferral", "reprieve"], &["extra years"]),
+            &mut analyzer(),
+            0,
+            None,
+            None,
+        );
+        assert!(e.text.starts_with("Couples hoped"), "{}", e.text);
     }
 
     #[test]
@@ -441,8 +560,11 @@ mod tests {
                     want.push(t.offset_from..t.offset_to);
                 }
             }
-            let got: Vec<Range<usize>> =
-                analysed.matching(&terms).into_iter().map(|(r, _)| r).collect();
+            let got: Vec<Range<usize>> = analysed
+                .matching(&Highlight::from(terms))
+                .into_iter()
+                .map(|(r, _)| r)
+                .collect();
             proptest::prop_assert_eq!(got, want);
         }
     }

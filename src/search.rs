@@ -25,7 +25,7 @@ use tantivy::{
 };
 
 use crate::error::{Error, Result};
-use crate::excerpt::{self, Analysed, Excerpt};
+use crate::excerpt::{self, Analysed, Excerpt, Highlight};
 use crate::index::{self, analyse, Fields, IndexMeta};
 use crate::lexicon::{Lexicon, STOP_WORDS};
 use crate::model::{Kind, Passage};
@@ -804,8 +804,7 @@ impl Engine {
             suggestion,
             intent,
         } = read;
-        let (query, terms, listing): (Box<dyn Query>, BTreeSet<String>, bool) = match (text, filter)
-        {
+        let (query, terms, listing): (Box<dyn Query>, Highlight, bool) = match (text, filter) {
             (TextQuery::Nothing, _) => {
                 return Ok(Response {
                     hits: vec![],
@@ -824,7 +823,7 @@ impl Engine {
                         .into(),
                 ))
             }
-            (TextQuery::Empty, Some(f)) => (f, BTreeSet::new(), true),
+            (TextQuery::Empty, Some(f)) => (f, Highlight::default(), true),
             (TextQuery::Query(q, terms), None) => (q, terms, false),
             (TextQuery::Query(q, terms), Some(f)) => (
                 Box::new(BooleanQuery::new(vec![
@@ -1321,7 +1320,7 @@ impl Engine {
                 }
             }
         });
-        Ok(TextQuery::Query(query, terms))
+        Ok(TextQuery::Query(query, terms.into()))
     }
 
     fn plain_query(
@@ -1372,10 +1371,13 @@ impl Engine {
                 .iter()
                 .map(|(_, s)| Term::from_field_text(self.fields.text, s))
                 .collect();
-            let set = words.iter().map(|(_, s)| s.clone()).collect();
+            let phrase = Highlight {
+                words: BTreeSet::new(),
+                phrases: vec![words.iter().map(|(_, s)| s.clone()).collect()],
+            };
             read.notes
                 .push(format!("{q:?} has only common words; matched as a phrase"));
-            return TextQuery::Query(Box::new(PhraseQuery::new(terms)), set);
+            return TextQuery::Query(Box::new(PhraseQuery::new(terms)), phrase);
         }
         let mut rule: Option<&IntentRule> = None;
         // Words of the question's opening ("what happened to"): they ask, like a cue.
@@ -1450,7 +1452,7 @@ impl Engine {
             p.set_slop(IDIOM_SLOP);
             p
         };
-        let mut highlight: BTreeSet<String> = BTreeSet::new();
+        let mut highlight = Highlight::default();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
         let term_q = |field, s: &str, boost: f32| -> (Occur, Box<dyn Query>) {
             let q = TermQuery::new(
@@ -1583,7 +1585,7 @@ impl Engine {
             let fixed = corrected.join(" ");
             read.suggestion = Some(fixed);
         }
-        highlight.extend(stems.iter().cloned());
+        highlight.words.extend(stems.iter().cloned());
         let idiom_stems: Vec<&String> = content
             .iter()
             .enumerate()
@@ -1629,9 +1631,9 @@ impl Engine {
                 let spellings = std::iter::once(&c.name).chain(&c.aliases);
                 for sp in spellings {
                     for st in analyse(&mut analyzer, sp) {
-                        if !stems.contains(&st) && !highlight.contains(&st) {
+                        if !stems.contains(&st) && !highlight.words.contains(&st) {
                             clauses.push(term_q(self.fields.text, &st, ALIAS_BOOST));
-                            highlight.insert(st);
+                            highlight.words.insert(st);
                         }
                     }
                 }
@@ -1764,7 +1766,7 @@ impl Engine {
                                         EXPLAIN_BOOST,
                                     )),
                                 ));
-                                highlight.extend(several.iter().cloned());
+                                highlight.phrases.push(several.to_vec());
                                 push_expansion(&mut read.expansions, w, text);
                             }
                         }
@@ -1791,7 +1793,7 @@ impl Engine {
             }
             for (s, weight) in extra {
                 clauses.push(term_q(self.fields.text, &s, weight));
-                highlight.insert(s);
+                highlight.words.insert(s);
             }
         }
         // A passage discussing a quotation ("This metaphor, spoken by Tommy, …") is about what
@@ -2152,7 +2154,7 @@ enum TextQuery {
     /// Query text that can match nothing (explained in a note).
     Nothing,
     /// The query and the analysed terms to highlight.
-    Query(Box<dyn Query>, BTreeSet<String>),
+    Query(Box<dyn Query>, Highlight),
 }
 
 fn doc_freq(searcher: &Searcher, field: tantivy::schema::Field, s: &str) -> u64 {
