@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser,
+    QueryParserError, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
@@ -1285,8 +1286,14 @@ impl Engine {
         if ranking.heading {
             parser.set_field_boost(self.fields.section, HEADING_BOOST);
         }
-        let (query, errors) = parser.parse_query_lenient(&repaired);
+        let (query, mut errors) = parser.parse_query_lenient(&repaired);
         let mut query = guard::guard_exclusions(query);
+        // Exclusions alone are not an error: the parser reads them as every passage but those.
+        let before = errors.len();
+        errors.retain(|e| !matches!(e, QueryParserError::AllButQueryForbidden));
+        if errors.len() < before {
+            notes.push("only exclusions given: every passage without them".to_string());
+        }
         if !errors.is_empty() {
             notes.push(format!(
                 "parts of the query could not be read as written and were ignored: {}",

@@ -189,6 +189,28 @@ fn operators_phrases_and_exclusions() {
         assert!(w.contains(&"norfolk".to_string()), "{}", h.id);
         assert!(!w.contains(&"possible".to_string()), "{}", h.id);
     }
+    // "AND NOT" is the exclusion it reads as, not a group that matches nothing.
+    let (minus, minus_summary, _) = env.json(&["kathy -tommy", "--limit", "50"]);
+    let (not, not_summary, code) = env.json(&["kathy AND NOT tommy", "--limit", "50"]);
+    assert_eq!(code, 0);
+    assert!(not_summary.total > 0);
+    assert_eq!(not_summary.total, minus_summary.total);
+    let ids = |hits: &[nlmg_search::output::json::JsonHit]| {
+        hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&not), ids(&minus));
+    for h in &not {
+        assert!(!words(&h.text).contains(&"tommy".to_string()), "{}", h.id);
+    }
+    // Exclusions alone list every passage without them, and say so rather than report an
+    // error.
+    let (_, only, code) = env.json(&["NOT tommy", "--limit", "1"]);
+    assert_eq!(code, 0);
+    assert!(only.total > minus_summary.total);
+    assert_eq!(
+        only.notes,
+        ["only exclusions given: every passage without them"]
+    );
     let (and, _, _) = env.json(&["ruth AND tommy", "--limit", "50"]);
     assert!(!and.is_empty());
     // The section path is searchable too, so a heading naming both counts as a match.

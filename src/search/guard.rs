@@ -1,14 +1,26 @@
-//! A shield for excluded clauses (`-"told and not"`): tantivy's phrase scorer asserts that it is
-//! never asked to look back, and its exclusion loop does ask (`seek_danger` below the current
-//! document after a miss). Release builds skip the assertion; debug builds panic on any excluded
-//! phrase. Wrapping each `MustNot` clause in [`Guarded`] answers those calls from the scorer's
-//! own position instead, which is what the generic `DocSet::seek_danger` does.
+//! Excluded clauses made safe and meaningful, wherever they stand in a parsed query.
+//!
+//! A shield (`-"told and not"`): tantivy's phrase scorer asserts that it is never asked to look
+//! back, and its exclusion loop does ask (`seek_danger` below the current document after a
+//! miss). Release builds skip the assertion; debug builds panic on any excluded phrase.
+//! Wrapping each `MustNot` clause in [`Guarded`] answers those calls from the scorer's own
+//! position instead, which is what the generic `DocSet::seek_danger` does.
+//!
+//! A meaning: the parser reads `kathy AND NOT tommy` as "kathy, and (not tommy)", and a group
+//! holding only exclusions matches nothing in tantivy, so the whole query matched nothing.
+//! Such a group inside a query stands for every passage but the excluded ones, as the parser
+//! already makes a query of exclusions alone mean.
 
-use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Occur, Query, Scorer, Weight};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, EnableScoring, Explanation, Occur, Query, Scorer,
+    Weight,
+};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED};
 
-/// Rebuilds a parsed query with every excluded clause, at any depth, wrapped in [`Guarded`].
-/// Queries that are not boolean are returned as they are.
+/// Rebuilds a parsed query with every excluded clause, at any depth, wrapped in [`Guarded`],
+/// and every group of exclusions only that a clause requires or offers (`AND NOT x`, `OR NOT
+/// x`) made to match all passages but those. Queries that are not boolean are returned as they
+/// are.
 pub(crate) fn guard_exclusions(query: Box<dyn Query>) -> Box<dyn Query> {
     let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
         return query;
@@ -21,7 +33,7 @@ pub(crate) fn guard_exclusions(query: Box<dyn Query>) -> Box<dyn Query> {
             let sub: Box<dyn Query> = if *occur == Occur::MustNot {
                 Box::new(Guarded(sub))
             } else {
-                sub
+                everything_but(sub)
             };
             (*occur, sub)
         })
@@ -30,6 +42,22 @@ pub(crate) fn guard_exclusions(query: Box<dyn Query>) -> Box<dyn Query> {
         clauses,
         boolean.get_minimum_number_should_match(),
     ))
+}
+
+/// A group of exclusions only, given every passage to exclude from; any other query as it is.
+/// "Every passage" scores nothing, so `a AND NOT b` ranks as `a -b` does.
+fn everything_but(query: Box<dyn Query>) -> Box<dyn Query> {
+    let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
+        return query;
+    };
+    let clauses = boolean.clauses();
+    if clauses.is_empty() || clauses.iter().any(|(occur, _)| *occur != Occur::MustNot) {
+        return query;
+    }
+    let all = ConstScoreQuery::new(Box::new(AllQuery), 0.0);
+    let mut with_all: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(all))];
+    with_all.extend(clauses.iter().map(|(o, q)| (*o, q.box_clone())));
+    Box::new(BooleanQuery::new(with_all))
 }
 
 /// A query whose scorer only ever moves forward, whatever its caller asks.
@@ -131,6 +159,15 @@ mod tests {
             ("told -\"told and not\"", 2),
             ("-\"her possible\" -\"told not\"", 3),
             ("possible -(\"her possible\" -\"ruth and\")", 2),
+            // A group of exclusions only, inside the query, excludes from everything.
+            ("possible AND NOT ruth", 1),
+            ("possible AND NOT ruth AND NOT told", 1),
+            ("told AND NOT \"told not\"", 2),
+            ("possible AND (NOT ruth)", 1),
+            ("told OR NOT possible", 3),
+            ("NOT possible AND NOT told", 0),
+            ("NOT possible AND NOT ruth", 3),
+            ("NOT told", 3),
         ] {
             let (parsed, _) = parser.parse_query_lenient(q);
             let parsed = guard_exclusions(parsed);
