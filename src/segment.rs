@@ -5,6 +5,7 @@
 //! boundaries and folds scraps (a signature, a stray button) into a neighbour. It knows nothing
 //! about characters or themes: that is tagging's job.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -353,6 +354,65 @@ pub fn segment(lines: &[Line], layout: &Layout) -> Vec<Segment> {
     merge_scraps(out, layout)
 }
 
+/// Sentence ranges of `text`, trimmed of surrounding white space, empty ones dropped.
+///
+/// The sentence rules end a sentence at the full stop of "(p. 181)", leaving "(p." and "181)" as
+/// sentences of their own, shown alone as context. So a piece that opens with a digit after a
+/// word of one or two letters and a full stop ("p.", "pp.", "No.") continues the sentence before
+/// it, as does a piece without a letter; and a page reference left on its own ("(p. 181)" after
+/// a quotation) belongs to the sentence it cites.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = vec![];
+    for (start, s) in text.split_sentence_bound_indices() {
+        let lead = s.len() - s.trim_start().len();
+        let trimmed = s.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let range = start + lead..start + lead + trimmed.len();
+        let continues = |last: &Range<usize>| {
+            !trimmed.chars().any(char::is_alphabetic)
+                || (trimmed.starts_with(|c: char| c.is_ascii_digit())
+                    && ends_in_abbreviation(&text[last.clone()]))
+        };
+        match out.last_mut() {
+            Some(last) if continues(last) => last.end = range.end,
+            _ => out.push(range),
+        }
+    }
+    let mut joined: Vec<Range<usize>> = Vec::with_capacity(out.len());
+    for r in out {
+        match joined.last_mut() {
+            Some(last) if is_page_reference(&text[r.clone()]) => last.end = r.end,
+            _ => joined.push(r),
+        }
+    }
+    joined
+}
+
+/// "(p. 181)", "(pp. 58-59).", "page 12": a reference to pages and nothing else.
+fn is_page_reference(s: &str) -> bool {
+    let mut words = s
+        .split(|c: char| c.is_whitespace() || "().,;–-".contains(c))
+        .filter(|w| !w.is_empty());
+    let first = words.next().map(str::to_lowercase);
+    matches!(first.as_deref(), Some("p" | "pp" | "page" | "pages"))
+        && words.clone().next().is_some()
+        && words.all(|w| w.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Whether `sentence` ends with a word of one or two letters and a full stop ("(p.", "pp.").
+fn ends_in_abbreviation(sentence: &str) -> bool {
+    let Some(rest) = sentence.strip_suffix('.') else {
+        return false;
+    };
+    let word = rest
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or_default();
+    (1..=2).contains(&word.chars().count())
+}
+
 /// Splits a segment longer than `target_words` at sentence boundaries into pieces of about
 /// equal length, none over `max_words` (a run-on sentence is cut between words).
 fn split_long(seg: Segment, layout: &Layout) -> Vec<Segment> {
@@ -363,10 +423,12 @@ fn split_long(seg: Segment, layout: &Layout) -> Vec<Segment> {
     let text = &seg.text.text;
     // Sentence pieces as (start, end, words); over-long sentences are cut at word starts.
     let mut pieces: Vec<(usize, usize, usize)> = Vec::new();
-    for (start, s) in text.split_sentence_bound_indices() {
+    for sentence in sentences(text) {
+        let (start, end) = (sentence.start, sentence.end);
+        let s = &text[sentence];
         let n = words(s);
         if n <= layout.max_words {
-            pieces.push((start, start + s.len(), n));
+            pieces.push((start, end, n));
             continue;
         }
         let mut from = start;
@@ -382,7 +444,7 @@ fn split_long(seg: Segment, layout: &Layout) -> Vec<Segment> {
             }
             count += 1;
         }
-        pieces.push((from, start + s.len(), count));
+        pieces.push((from, end, count));
     }
     let chunks = total.div_ceil(layout.target_words);
     let goal = total.div_ceil(chunks);
@@ -619,6 +681,13 @@ mod tests {
         for (_, t) in run(&run_on) {
             assert!(words(&t) <= 200);
         }
+        // A page reference is never cut from the sentence it cites, whatever the cut points.
+        let cited = "Kathy remembers the pond and the woods behind the school (p. 23). ";
+        for repeats in [14, 25, 40] {
+            for (_, t) in run(&cited.repeat(repeats)) {
+                assert!(t.starts_with("Kathy") && t.ends_with("(p. 23)."), "{t:?}");
+            }
+        }
     }
 
     #[test]
@@ -630,6 +699,32 @@ mod tests {
             let [a, b] = s.text.source_range();
             let original = &text[a..b];
             assert_eq!(original.replace('〞', "—"), s.text.text);
+        }
+    }
+
+    #[test]
+    fn sentences_keep_page_references_and_fragments_with_the_sentence_before() {
+        for (text, want) in [
+            ("One. Two.", vec!["One.", "Two."]),
+            (
+                "Described at length (pp. 58-59). Next.",
+                vec!["Described at length (pp. 58-59).", "Next."],
+            ),
+            (
+                "\"Why was that?\" (p. 181)",
+                vec!["\"Why was that?\" (p. 181)"],
+            ),
+            // A piece without a letter continues the sentence before, if there is one.
+            ("It ends. 12. The end.", vec!["It ends. 12.", "The end."]),
+            ("12. The end.", vec!["12.", "The end."]),
+            ("  ", vec![]),
+            // Short sentences and other abbreviations are left alone.
+            ("Yes. No. Maybe so.", vec!["Yes.", "No.", "Maybe so."]),
+            ("See page 12. Then go.", vec!["See page 12.", "Then go."]),
+            ("Page 12. Then go.", vec!["Page 12.", "Then go."]),
+        ] {
+            let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+            assert_eq!(got, want, "{text:?}");
         }
     }
 }
