@@ -390,15 +390,23 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     joined
 }
 
-/// "(p. 181)", "(pp. 58-59).", "page 12": a reference to pages and nothing else.
+/// "(p. 181)", "(pp. 58-59).", "page 12": a reference to pages ([`page_ref`]) and nothing else.
 fn is_page_reference(s: &str) -> bool {
-    let mut words = s
-        .split(|c: char| c.is_whitespace() || "().,;–-".contains(c))
-        .filter(|w| !w.is_empty());
-    let first = words.next().map(str::to_lowercase);
-    matches!(first.as_deref(), Some("p" | "pp" | "page" | "pages"))
-        && words.clone().next().is_some()
-        && words.all(|w| w.chars().all(|c| c.is_ascii_digit()))
+    let core = s.trim_matches(|c: char| c.is_whitespace() || "().,;".contains(c));
+    page_ref()
+        .find(core)
+        .is_some_and(|m| m.start() == 0 && m.end() == core.len())
+}
+
+/// A page reference: "p." or "pp." or "page(s)", then a page or a list of pages ("58-59",
+/// "80, 82 and 87"), the list captured. Sentences keep one with the sentence it cites;
+/// tagging reads the pages from it.
+pub(crate) fn page_ref() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:pp?\.|pages?)\s*(\d{1,4}(?:\s*(?:[-–—,]|and|&)\s*\d{1,4})*)")
+            .expect("page regex")
+    })
 }
 
 /// Whether `sentence` ends with a word of one or two letters and a full stop ("(p.", "pp.").

@@ -6,14 +6,13 @@
 //! scan of its text per matcher.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use regex::{Regex, RegexBuilder};
 
 use crate::clean::Rules;
 use crate::lexicon::Lexicon;
 use crate::model::{AnswerType, Kind, TagField, TagOrigin, Via};
-use crate::segment::Segment;
+use crate::segment::{page_ref, Segment};
 
 /// The tags of one passage.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,14 +125,6 @@ pub struct Tagger {
     kinds: Vec<Kind>,
     parts: Vec<(u8, Regex)>,
     part_openings: Vec<(u8, Regex)>,
-}
-
-fn page_ref() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:pp?\.|pages?)\s*(\d{1,4}(?:\s*(?:[-–—,]|and|&)\s*\d{1,4})*)")
-            .expect("page regex")
-    })
 }
 
 /// The page references in `text`: where each stands, and its list of pages ("58-59",
