@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
-pub use crate::segment::sentences;
+use crate::segment::sentences;
 
 /// An excerpt longer than this (bytes) is cut around its first highlight.
 const MAX_EXCERPT: usize = 360;
@@ -142,13 +142,9 @@ impl Analysed {
                 continue;
             };
             let id = (self.vocab.len() + n) as u32;
-            for (i, w) in self.words.windows(ids.len()).enumerate() {
+            for w in self.words.windows(ids.len()) {
                 if w.iter().zip(&ids).all(|((_, a), b)| a == b) {
-                    found.extend(
-                        self.words[i..i + ids.len()]
-                            .iter()
-                            .map(|(r, _)| (r.clone(), id)),
-                    );
+                    found.extend(w.iter().map(|(r, _)| (r.clone(), id)));
                     phrases = true;
                 }
             }

@@ -1067,7 +1067,7 @@ impl Engine {
             .ok()
             .and_then(|found| found.first().map(|(_, a)| *a))
             .and_then(|addr| self.passage_at(searcher, addr).ok())
-            .map(|p| Arc::new((p.text.clone(), excerpt::sentences(&p.text))));
+            .map(|p| Arc::new((p.text.clone(), crate::segment::sentences(&p.text))));
         let mut cache = self.cache();
         if cache.texts.len() >= CACHE_MAX {
             cache.texts.clear();

@@ -106,9 +106,9 @@ impl Vocabulary {
 }
 
 /// What signatures are computed from: each passage's stems with their counts, and the number
-/// of passages using each stem. Kept instead of the signatures themselves, which are made one
-/// at a time as the index is written: counts take less memory than signatures, and a large
-/// corpus's build holds them all at once.
+/// of passages using each stem. No signature can be made before every passage is counted (a
+/// stem's weight needs its document frequency); [`Counts::into_signatures`] then makes them one
+/// at a time as the index is written.
 #[derive(Debug, Default)]
 pub struct Counts {
     /// Per passage: (stem id, occurrences), by id.
