@@ -46,25 +46,15 @@ pub struct Cli {
 /// Options every command understands.
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
-    /// Directory holding the summaries (*.txt), sources.toml and lexicon.toml.
-    #[arg(
-        long,
-        global = true,
-        env = "NLMG_CORPUS",
-        default_value = "corpus",
-        value_name = "DIR"
-    )]
-    pub corpus: PathBuf,
+    /// Directory holding the summaries (*.txt), sources.toml and lexicon.toml [default:
+    /// ./corpus when it exists, else the summaries shipped in the binary].
+    #[arg(long, global = true, env = "NLMG_CORPUS", value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
 
-    /// Directory where the search index is kept (generated; safe to delete).
-    #[arg(
-        long,
-        global = true,
-        env = "NLMG_INDEX",
-        default_value = "index",
-        value_name = "DIR"
-    )]
-    pub index: PathBuf,
+    /// Directory where the search index is kept (generated; safe to delete) [default: ./index
+    /// beside a corpus directory, else ~/.cache/nlmg-search/index for the shipped summaries].
+    #[arg(long, global = true, env = "NLMG_INDEX", value_name = "DIR")]
+    pub index: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,7 +70,23 @@ pub enum Command {
     List(ListArgs),
     /// Print every passage with its tags, for inspecting how the corpus was read.
     Passages(PassagesArgs),
+    /// Serve the search page and its JSON API over HTTP (loopback by default).
+    ///
+    /// Opens the index once and answers from it until stopped with Ctrl-C; a rebuild made
+    /// meanwhile (`nlmg-search index --force` in another terminal) is picked up without a
+    /// failed request. Logs one line per request on stderr.
+    #[command(after_help = SERVE_HELP)]
+    Serve(ServeArgs),
 }
+
+const SERVE_HELP: &str = "\
+Examples:
+  nlmg-search serve                             http://127.0.0.1:7878/
+  nlmg-search serve --addr 127.0.0.1:8080 --quiet
+  curl 'http://127.0.0.1:7878/api/search?q=deferral&theme=hope'
+
+Listening on an address other than loopback (0.0.0.0:7878) shows the page to the whole network.
+The API is documented in docs/api.md.";
 
 impl Command {
     fn name(&self) -> &'static str {
@@ -89,6 +95,7 @@ impl Command {
             Command::Bench(_) => "bench",
             Command::List(_) => "list",
             Command::Passages(_) => "passages",
+            Command::Serve(_) => "serve",
         }
     }
 }
@@ -197,9 +204,10 @@ pub struct IndexArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct BenchArgs {
-    /// File of queries, one per line: `kind<TAB>query [--flag value …]`.
-    #[arg(long, default_value = "benches/queries.txt", value_name = "FILE")]
-    pub queries: PathBuf,
+    /// File of queries, one per line: `kind<TAB>query [--flag value …]` [default: the
+    /// queries of benches/queries.txt, compiled in].
+    #[arg(long, value_name = "FILE")]
+    pub queries: Option<PathBuf>,
 
     /// Timed runs of each query (default: sized to finish in a few seconds).
     #[arg(long, value_name = "N")]
@@ -250,12 +258,23 @@ pub struct PassagesArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:7878", value_name = "HOST:PORT")]
+    pub addr: String,
+
+    /// Do not log each request on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+
+    /// Worker threads answering requests.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub workers: usize,
+}
+
 /// Turns parsed arguments into the library's configs and runs the command.
 pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
-    let paths = commands::Paths {
-        corpus: cli.global.corpus,
-        index: cli.global.index,
-    };
     if let Some(command) = &cli.command {
         if let Some(flag) = cli.search.first_search_only_flag() {
             return Err(nlmg_search::Error::Usage(format!(
@@ -267,7 +286,17 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
             )));
         }
     }
+    let paths = commands::Paths::resolve(cli.global.corpus, cli.global.index)?;
     match cli.command {
+        Some(Command::Serve(a)) => commands::serve::run(
+            &paths,
+            &commands::serve::ServeOptions {
+                addr: a.addr,
+                quiet: a.quiet,
+                workers: a.workers,
+            },
+            out,
+        ),
         Some(Command::Passages(a)) => commands::passages::run(
             &paths,
             &commands::passages::PassagesConfig {
@@ -375,7 +404,7 @@ mod tests {
         }
         let cli = Cli::try_parse_from(["nlmg-search", "--index", "i", "list", "themes"]).unwrap();
         assert!(matches!(cli.command, Some(Command::List(_))));
-        assert_eq!(cli.global.index, std::path::PathBuf::from("i"));
+        assert_eq!(cli.global.index, Some(std::path::PathBuf::from("i")));
     }
 
     #[test]

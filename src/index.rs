@@ -19,6 +19,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::{
     BytesOptions, Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema,
@@ -430,6 +431,7 @@ pub fn build(
 ) -> Result<BuildReport> {
     let started = Instant::now();
     fs::create_dir_all(index_dir).map_err(|e| explain_write(index_dir, Error::io(index_dir, e)))?;
+    share(index_dir);
     let lock_path = index_dir.join(LOCK_FILE);
     let lock = File::options()
         .create(true)
@@ -447,6 +449,7 @@ pub fn build(
     let generation = next_generation(index_dir);
     let tmp = index_dir.join(format!("tmp-{}-{generation}", std::process::id()));
     let result = write_generation(corpus, &tmp, progress).and_then(|segments| {
+        share_all(&tmp);
         let gen_name = format!("gen-{generation}");
         let target = index_dir.join(&gen_name);
         fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
@@ -1098,10 +1101,92 @@ fn next_generation(index_dir: &Path) -> u64 {
 fn set_current(index_dir: &Path, gen_name: &str) -> Result<()> {
     let tmp = index_dir.join(format!(".current.tmp-{}", std::process::id()));
     write_synced(&tmp, format!("{gen_name}\n").as_bytes())?;
+    share(&tmp);
     let current = index_dir.join(CURRENT_FILE);
     fs::rename(&tmp, &current).map_err(|e| Error::io(&current, e))?;
     sync_dir(index_dir);
     Ok(())
+}
+
+/// Makes a file readable by everyone (0644) or a directory listable by everyone (0755), so an
+/// index built by one user (a teacher) serves others (a class). tantivy writes some files through
+/// temporary files created 0600. Best effort: an index we cannot share still works for us.
+fn share(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(md) = fs::metadata(path) {
+            let mode = if md.is_dir() { 0o755 } else { 0o644 };
+            let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// [`share`] for a generation directory and everything in it (tantivy writes it flat).
+fn share_all(dir: &Path) {
+    share(dir);
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            share(&e.path());
+        }
+    }
+}
+
+/// A generation opened for reading only. Generations are complete and never written once
+/// swapped in, so the lock tantivy's reader takes against a concurrent writer's garbage
+/// collection (creating `.tantivy-meta.lock`) protects nothing here, and taking it would fail
+/// in a directory the user cannot write: another user's index, a read-only mount.
+#[derive(Debug, Clone)]
+struct ReadOnlyGeneration(MmapDirectory);
+
+impl tantivy::Directory for ReadOnlyGeneration {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<Arc<dyn tantivy::directory::FileHandle>, OpenReadError> {
+        self.0.get_file_handle(path)
+    }
+    fn delete(&self, path: &Path) -> std::result::Result<(), DeleteError> {
+        self.0.delete(path)
+    }
+    fn exists(&self, path: &Path) -> std::result::Result<bool, OpenReadError> {
+        self.0.exists(path)
+    }
+    fn open_write(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<tantivy::directory::WritePtr, OpenWriteError> {
+        self.0.open_write(path)
+    }
+    fn atomic_read(&self, path: &Path) -> std::result::Result<Vec<u8>, OpenReadError> {
+        self.0.atomic_read(path)
+    }
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.0.sync_directory()
+    }
+    fn acquire_lock(
+        &self,
+        _lock: &tantivy::directory::Lock,
+    ) -> std::result::Result<tantivy::directory::DirectoryLock, LockError> {
+        Ok(tantivy::directory::DirectoryLock::from(Box::new(())))
+    }
+    fn watch(
+        &self,
+        callback: tantivy::directory::WatchCallback,
+    ) -> tantivy::Result<tantivy::directory::WatchHandle> {
+        self.0.watch(callback)
+    }
+}
+
+/// Opens the complete generation in `dir` for searching, without writing to it (see
+/// [`ReadOnlyGeneration`]).
+pub(crate) fn open_generation(dir: &Path) -> tantivy::Result<Index> {
+    Index::open(ReadOnlyGeneration(MmapDirectory::open(dir)?))
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -6,6 +6,8 @@
 //! the binary dispatches to. Only `index`, `search` and `excerpt` name tantivy types.
 //! [`dedup`] and [`similar`] work out, at index time, what a search compares passages by.
 //! [`eval`] stands beside the pipeline: it scores search results against judged questions.
+//! [`server`] is the second front end (the web page and its JSON API) over the same calls as
+//! [`commands`]; [`shipped`] is what the binary carries so that it works from any directory.
 
 pub mod bench;
 pub mod clean;
@@ -22,6 +24,8 @@ pub mod model;
 pub mod output;
 pub mod search;
 pub mod segment;
+pub mod server;
+pub mod shipped;
 pub mod similar;
 pub mod tag;
 

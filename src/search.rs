@@ -746,7 +746,7 @@ impl Engine {
                 index_dir.display()
             )));
         }
-        let index = Index::open_in_dir(&dir).map_err(|e| index::open_error(&dir, e))?;
+        let index = index::open_generation(&dir).map_err(|e| index::open_error(&dir, e))?;
         index::register(&index);
         index::verify_checksums(&index, &dir)?;
         let fields = index::fields(&index.schema()).map_err(|_| {
@@ -790,6 +790,27 @@ impl Engine {
     /// What the index records about itself: sources, counts, tag values.
     pub fn meta(&self) -> &IndexMeta {
         &self.meta
+    }
+
+    /// The lexicon the engine reads queries with (characters, themes, terms).
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The passage with this id (`<source>:<seq>`), or `None` when the index has none.
+    pub fn passage(&self, id: &str) -> Result<Option<Arc<Passage>>> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher
+            .search(&q, &TopDocs::with_limit(1).order_by_score())
+            .map_err(index::tantivy_error)?;
+        match found.first() {
+            Some((_, addr)) => self.passage_at(&searcher, *addr).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Runs one search: validates filters, parses the query, ranks, counts facets, builds excerpts.
@@ -1004,7 +1025,8 @@ impl Engine {
             .get(addr.doc_id as usize)?
     }
 
-    fn source_title(&self, id: &str) -> String {
+    /// The title of a source by its id (the id itself when the index does not know it).
+    pub fn source_title(&self, id: &str) -> String {
         self.meta
             .sources
             .iter()

@@ -17,7 +17,8 @@ use crate::output;
 /// Bench options as parsed.
 #[derive(Debug, Clone)]
 pub struct BenchOptions {
-    pub queries: PathBuf,
+    /// The query file; `None` for the compiled-in default queries.
+    pub queries: Option<PathBuf>,
     pub iterations: Option<usize>,
     pub warmup: usize,
     pub scale: Option<usize>,
@@ -60,7 +61,15 @@ impl BenchConfig {
         if !paths.corpus.is_dir() {
             return Err(Error::NoCorpus(paths.corpus.clone()));
         }
-        let queries = bench::load_queries(&o.queries)?;
+        let queries = match &o.queries {
+            Some(path) => bench::load_queries(path)?,
+            None => {
+                bench::parse_queries(crate::shipped::BENCH_QUERIES).map_err(|e| Error::Data {
+                    path: "benches/queries.txt (compiled in)".into(),
+                    message: e.to_string(),
+                })?
+            }
+        };
         Ok(BenchConfig {
             corpus: paths.corpus.clone(),
             index: paths.index.clone(),
@@ -297,7 +306,7 @@ mod tests {
 
     fn options(queries: &Path) -> BenchOptions {
         BenchOptions {
-            queries: queries.to_path_buf(),
+            queries: Some(queries.to_path_buf()),
             iterations: Some(2),
             warmup: 1,
             scale: None,

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{Outcome, Paths};
 use crate::error::{Error, Result};
-use crate::index;
+use crate::index::{self, IndexMeta};
 use crate::lexicon::Lexicon;
 use crate::model::Kind;
 
@@ -31,10 +31,9 @@ pub struct ListEntry {
     pub title: Option<String>,
 }
 
-pub fn run(paths: &Paths, what: ListWhat, json: bool, out: &mut dyn Write) -> Result<Outcome> {
-    super::index::ensure(paths, false)?;
-    let meta = index::read_meta(&paths.index)?;
-    let lexicon = Lexicon::load(&paths.corpus)?;
+/// The values of one tag with their passage counts; themes, characters and kinds the lexicon
+/// knows are listed with 0 when no passage carries them.
+pub fn entries(meta: &IndexMeta, lexicon: &Lexicon, what: ListWhat) -> Vec<ListEntry> {
     let with_zeros = |field: &str, known: Vec<String>| {
         let mut m: BTreeMap<String, u64> = meta.values(field);
         for k in known {
@@ -48,7 +47,7 @@ pub fn run(paths: &Paths, what: ListWhat, json: bool, out: &mut dyn Write) -> Re
             })
             .collect::<Vec<_>>()
     };
-    let entries: Vec<ListEntry> = match what {
+    match what {
         ListWhat::Themes => with_zeros(
             "theme",
             lexicon.themes.iter().map(|t| t.name.clone()).collect(),
@@ -84,7 +83,41 @@ pub fn run(paths: &Paths, what: ListWhat, json: bool, out: &mut dyn Write) -> Re
                 })
                 .collect()
         }
-    };
+    }
+}
+
+impl ListWhat {
+    /// Every list, by the name `list` and the API take (`themes`, `characters`, …).
+    pub const ALL: [(&'static str, ListWhat); 6] = [
+        ("themes", ListWhat::Themes),
+        ("characters", ListWhat::Characters),
+        ("sections", ListWhat::Sections),
+        ("sources", ListWhat::Sources),
+        ("kinds", ListWhat::Kinds),
+        ("parts", ListWhat::Parts),
+    ];
+
+    /// The list named `name`, or a usage error naming the lists there are.
+    pub fn parse(name: &str) -> Result<ListWhat> {
+        Self::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, w)| *w)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|(n, _)| *n).collect();
+                Error::Usage(format!(
+                    "unknown list {name:?}; lists are: {}",
+                    names.join(", ")
+                ))
+            })
+    }
+}
+
+pub fn run(paths: &Paths, what: ListWhat, json: bool, out: &mut dyn Write) -> Result<Outcome> {
+    super::index::ensure(paths, false)?;
+    let meta = index::read_meta(&paths.index)?;
+    let lexicon = Lexicon::load(&paths.corpus)?;
+    let entries = entries(&meta, &lexicon, what);
     let io = |e: std::io::Error| Error::io("<stdout>", e);
     for e in &entries {
         if json {

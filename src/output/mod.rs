@@ -33,3 +33,11 @@ pub fn use_colour(mode: crate::commands::ColorMode) -> bool {
         }
     }
 }
+
+/// One line per request the server answered, on stderr: method, path, status, microseconds.
+pub fn request_log(line: &crate::server::LogLine) {
+    eprintln!(
+        "{} {} {} {}µs",
+        line.method, line.path, line.status, line.micros
+    );
+}

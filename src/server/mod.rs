@@ -1,0 +1,242 @@
+//! The web front end: a synchronous HTTP server (tiny_http) answering the search page and its
+//! JSON API from one [`Engine`] opened once and shared by a small pool of worker threads.
+//!
+//! It is a second front end over the library calls the command line uses: [`routes`] maps a
+//! request to a handler, [`params`] turns a query string into the same validated
+//! [`crate::search::Request`] the CLI builds, [`api`] answers with the `--json` types, [`page`]
+//! renders HTML, and [`assets`] holds the page's CSS and JavaScript, compiled in.
+//!
+//! The library prints nothing: each answered request is handed to [`Config::log`], and events
+//! worth telling (an index rebuilt and picked up) to [`Config::notice`].
+
+pub mod api;
+pub mod assets;
+pub mod page;
+pub mod params;
+pub mod routes;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
+use crate::index;
+use crate::search::Engine;
+
+/// How often the live generation pointer is checked for a rebuild.
+const RELOAD_EVERY: Duration = Duration::from_millis(250);
+
+/// How long a worker waits for a request before looking at the stop flag again.
+const POLL: Duration = Duration::from_millis(100);
+
+/// Longest path logged: a request line can be as long as [`params::MAX_URL_BYTES`].
+const MAX_LOGGED_PATH: usize = 200;
+
+/// What the server needs to run.
+pub struct Config {
+    pub index: PathBuf,
+    pub corpus: PathBuf,
+    pub addr: SocketAddr,
+    /// Worker threads; each answers one request at a time.
+    pub workers: usize,
+    /// Called once per answered request.
+    pub log: Box<dyn Fn(&LogLine) + Send + Sync>,
+    /// Called with things the operator should know (a rebuilt index picked up, or not).
+    pub notice: Box<dyn Fn(&str) + Send + Sync>,
+}
+
+/// One answered request, for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub method: String,
+    /// The request target, cut to a readable length.
+    pub path: String,
+    pub status: u16,
+    pub micros: u64,
+}
+
+/// The engine of one index generation.
+pub struct Loaded {
+    pub engine: Engine,
+    /// The generation directory it was opened from.
+    generation: Option<PathBuf>,
+}
+
+/// What every worker shares.
+pub struct Shared {
+    loaded: RwLock<Arc<Loaded>>,
+    config: Config,
+}
+
+impl Shared {
+    /// The engine to answer one request with. A request keeps the `Arc` it got, so a swap to a
+    /// rebuilt index never pulls the engine from under a request in flight.
+    pub fn engine(&self) -> Arc<Loaded> {
+        self.loaded
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Opens the generation `current` now names, if it is not the one loaded. The old engine
+    /// stays in use until the new one is open; on failure it stays for good (and is retried at
+    /// the next tick), so a broken rebuild never takes the page down.
+    fn reload_if_rebuilt(&self, last_error: &mut Option<String>) {
+        let now = index::current_dir(&self.config.index);
+        if now.is_none() || now == self.engine().generation {
+            return;
+        }
+        match open(&self.config) {
+            Ok(loaded) => {
+                let name = generation_name(&loaded.generation);
+                *self.loaded.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(loaded);
+                *last_error = None;
+                (self.config.notice)(&format!("the index was rebuilt; now serving {name}"));
+            }
+            Err(e) => {
+                let message = e.to_string();
+                if last_error.as_deref() != Some(message.as_str()) {
+                    (self.config.notice)(&format!(
+                        "the index was rebuilt but cannot be opened ({message}); still serving \
+                         the previous one"
+                    ));
+                }
+                *last_error = Some(message);
+            }
+        }
+    }
+}
+
+fn generation_name(g: &Option<PathBuf>) -> String {
+    g.as_ref()
+        .and_then(|g| g.file_name())
+        .map_or_else(|| "?".into(), |n| n.to_string_lossy().into_owned())
+}
+
+fn open(config: &Config) -> Result<Loaded> {
+    let engine = Engine::open(&config.index, &config.corpus)?;
+    // Read after opening: if a build swapped meanwhile, the next tick opens the newer one.
+    let generation = index::current_dir(&config.index);
+    Ok(Loaded { engine, generation })
+}
+
+/// A running server.
+pub struct Server {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+/// Stops a [`Server`] from another thread (a Ctrl-C handler).
+#[derive(Clone)]
+pub struct Stopper(Arc<AtomicBool>);
+
+impl Stopper {
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Server {
+    /// Opens the index, binds the address and starts the workers and the reload watcher.
+    pub fn start(config: Config) -> Result<Server> {
+        let loaded = open(&config)?;
+        let http = tiny_http::Server::http(config.addr)
+            .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.addr)))?;
+        let addr = http
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| Error::Usage(format!("cannot listen on {}", config.addr)))?;
+        let http = Arc::new(http);
+        let workers = config.workers.max(1);
+        let shared = Arc::new(Shared {
+            loaded: RwLock::new(Arc::new(loaded)),
+            config,
+        });
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut threads = vec![];
+        for n in 0..workers {
+            let (http, shared, stop) = (http.clone(), shared.clone(), stop.clone());
+            let t = std::thread::Builder::new()
+                .name(format!("http-{n}"))
+                .spawn(move || work(&http, &shared, &stop))
+                .map_err(|e| Error::Usage(format!("cannot start a worker thread: {e}")))?;
+            threads.push(t);
+        }
+        let (shared, watch_stop) = (shared.clone(), stop.clone());
+        let watcher = std::thread::Builder::new()
+            .name("reload".into())
+            .spawn(move || {
+                let mut last_error = None;
+                while !watch_stop.load(Ordering::SeqCst) {
+                    std::thread::sleep(RELOAD_EVERY);
+                    shared.reload_if_rebuilt(&mut last_error);
+                }
+            })
+            .map_err(|e| Error::Usage(format!("cannot start a thread: {e}")))?;
+        threads.push(watcher);
+        Ok(Server {
+            addr,
+            stop,
+            threads,
+        })
+    }
+
+    /// The address actually bound (the port the system chose for port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.stop.clone())
+    }
+
+    /// Blocks until stopped; requests being answered are finished first.
+    pub fn wait(self) {
+        for t in self.threads {
+            let _ = t.join();
+        }
+    }
+}
+
+fn work(http: &tiny_http::Server, shared: &Shared, stop: &AtomicBool) {
+    while !stop.load(Ordering::SeqCst) {
+        match http.recv_timeout(POLL) {
+            Ok(Some(request)) => answer(request, shared),
+            Ok(None) => {}
+            Err(_) => break,
+        }
+    }
+}
+
+fn answer(request: tiny_http::Request, shared: &Shared) {
+    let started = Instant::now();
+    let method = request.method().as_str().to_string();
+    let url = request.url().to_string();
+    // A handler that panics costs its request a 500, never the worker.
+    let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        routes::route(shared, request.method(), &url)
+    }))
+    .unwrap_or_else(|_| routes::Reply::error(500, "internal error while answering"));
+    let status = reply.status;
+    let head = matches!(request.method(), tiny_http::Method::Head);
+    let _ = request.respond(reply.into_response(head));
+    let mut path = url;
+    if path.len() > MAX_LOGGED_PATH {
+        let mut end = MAX_LOGGED_PATH;
+        while !path.is_char_boundary(end) {
+            end -= 1;
+        }
+        path.truncate(end);
+        path.push('…');
+    }
+    (shared.config.log)(&LogLine {
+        method,
+        path,
+        status,
+        micros: started.elapsed().as_micros() as u64,
+    });
+}
