@@ -53,7 +53,11 @@ fn served(env: &common::Env) -> Served {
 fn get(addr: &str, target: &str) -> (u16, Vec<u8>) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(s, "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut raw = vec![];
     s.read_to_end(&mut raw).unwrap();
     let split = raw
@@ -95,9 +99,9 @@ fn endpoints_answer_with_the_documented_types() {
     assert_eq!(ids(&r.hits), ids(&cli_hits));
 
     // Disjunctive facets: with theme=hope picked, other themes keep their counts.
-    let (_, f): (_, JsonSearch) = get_json(&s.addr, "/api/search?q=deferral&theme=hope");
-    assert!(f.hits.iter().all(|h| h.themes.contains(&"hope".to_string())));
-    let (_, all): (_, JsonSearch) = get_json(&s.addr, "/api/search?q=deferral");
+    let (_, f): (_, JsonSearch) = get_json(&s.addr, "/api/search?q=tommy&theme=art");
+    assert!(f.hits.iter().all(|h| h.themes.contains(&"art".to_string())));
+    let (_, all): (_, JsonSearch) = get_json(&s.addr, "/api/search?q=tommy");
     assert_eq!(f.facets["theme"], all.summary.facets["theme"]);
     assert_ne!(f.facets["theme"], f.summary.facets["theme"]);
     assert_eq!(f.facets["character"], f.summary.facets["character"]);
@@ -118,7 +122,10 @@ fn endpoints_answer_with_the_documented_types() {
     let html = String::from_utf8(html).unwrap();
     assert_eq!(st, 200);
     assert!(html.contains("<mark>"), "no highlighted result");
-    assert!(html.contains("class=\"fv on\""), "the picked facet is not shown picked");
+    assert!(
+        html.contains("class=\"fv on\""),
+        "the picked facet is not shown picked"
+    );
     for asset in ["/static/page.css", "/static/page.js"] {
         assert_eq!(get(&s.addr, asset).0, 200, "{asset}");
     }
@@ -166,7 +173,10 @@ fn no_path_reaches_the_file_system() {
     ] {
         let (st, body) = get(&s.addr, target);
         assert!((400..500).contains(&st), "{target}: {st}");
-        assert!(!String::from_utf8_lossy(&body).contains("root:"), "{target}");
+        assert!(
+            !String::from_utf8_lossy(&body).contains("root:"),
+            "{target}"
+        );
     }
 }
 
@@ -205,7 +215,13 @@ fn random_queries_never_give_a_5xx_and_always_json() {
 /// Eight clients for `secs` seconds; returns (requests, failures).
 fn load(addr: &str, secs: u64) -> (usize, Vec<String>) {
     let until = Instant::now() + Duration::from_secs(secs);
-    let queries = ["deferral", "why+did+Madame+cry", "memory&theme=hope", "tommy+ruth", "carer"];
+    let queries = [
+        "deferral",
+        "why+did+Madame+cry",
+        "memory&theme=hope",
+        "tommy+ruth",
+        "carer",
+    ];
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..8)
             .map(|n| {
@@ -239,14 +255,23 @@ fn eight_clients_get_answers_also_while_the_index_is_rebuilt() {
     let env = common::shipped();
     let s = served(&env);
     let (n, failed) = load(&s.addr, 20);
-    assert!(n > 0 && failed.is_empty(), "{} of {n} failed: {:?}", failed.len(), failed.first());
+    assert!(
+        n > 0 && failed.is_empty(),
+        "{} of {n} failed: {:?}",
+        failed.len(),
+        failed.first()
+    );
     let stop = std::sync::atomic::AtomicBool::new(false);
     let (n, failed, builds) = std::thread::scope(|scope| {
         let rebuilds = scope.spawn(|| {
             let mut builds = 0;
             while !stop.load(std::sync::atomic::Ordering::SeqCst) {
                 let out = env.cmd().args(["index", "--force"]).output().unwrap();
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
                 builds += 1;
             }
             builds
@@ -257,7 +282,12 @@ fn eight_clients_get_answers_also_while_the_index_is_rebuilt() {
     });
     println!("{n} requests during {builds} rebuilds");
     assert!(builds >= 2, "only {builds} rebuilds");
-    assert!(n > 0 && failed.is_empty(), "{} of {n} failed: {:?}", failed.len(), failed.first());
+    assert!(
+        n > 0 && failed.is_empty(),
+        "{} of {n} failed: {:?}",
+        failed.len(),
+        failed.first()
+    );
 }
 
 #[test]
@@ -279,8 +309,13 @@ fn a_copied_binary_run_elsewhere_with_a_fresh_home_answers() {
     let out = run().arg("deferral").output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
-    assert!(String::from_utf8_lossy(&out.stdout).to_lowercase().contains("deferral"));
-    assert!(err.contains(".cache/nlmg-search"), "where the index went is not said: {err}");
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .to_lowercase()
+        .contains("deferral"));
+    assert!(
+        err.contains(".cache/nlmg-search"),
+        "where the index went is not said: {err}"
+    );
     let again = run().arg("deferral").output().unwrap();
     assert!(
         !String::from_utf8_lossy(&again.stderr).contains(".cache/nlmg-search"),
@@ -295,7 +330,11 @@ fn a_copied_binary_run_elsewhere_with_a_fresh_home_answers() {
         for e in std::fs::read_dir(index.join(current.trim())).unwrap() {
             let e = e.unwrap();
             let mode = e.metadata().unwrap().permissions().mode() & 0o777;
-            let want = if e.metadata().unwrap().is_dir() { 0o755 } else { 0o644 };
+            let want = if e.metadata().unwrap().is_dir() {
+                0o755
+            } else {
+                0o644
+            };
             assert_eq!(mode, want, "{}", e.path().display());
         }
     }
