@@ -2,28 +2,24 @@
 //!
 //! Parsing only: each subcommand's options become a validated config in `nlmg_search::commands`.
 
+mod complete;
+mod examples;
+mod interrupt;
+mod man;
+mod words;
+
 use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use nlmg_search::commands::list::ListWhat as Tag;
 use nlmg_search::commands::{self, Outcome};
 use nlmg_search::Result;
 
-const AFTER_HELP: &str = "\
-Examples:
-  nlmg-search deferral                          words; \"deferrals\" matches too
-  nlmg-search why did Madame cry                a plain question, no quotes needed
-  nlmg-search '\"told and not told\"'             an exact phrase
-  nlmg-search 'Norfolk -possible'               exclude a word; AND, OR, NOT, ( ) work too
-  nlmg-search --theme memory tape               only passages on the theme of memory
-  nlmg-search --character ruth --part 2         no query: every match, in reading order
-  nlmg-search deferral --json | jq .excerpt     JSON Lines for other tools
-  nlmg-search list themes                       values to use with --theme
-
-To search for a word that is also a command name, put `--` before it: nlmg-search -- index
-
-Exit status: 0 if something was found, 1 if nothing was, 2 on error.";
+pub use complete::answer_if_asked as answer_completion_if_asked;
+pub use interrupt::EXIT_INTERRUPTED;
+pub use words::parse;
 
 /// Search summaries of Kazuo Ishiguro's "Never Let Me Go".
 ///
@@ -31,7 +27,7 @@ Exit status: 0 if something was found, 1 if nothing was, 2 on error.";
 /// highlighted and where each came from. The index is built on first use and refreshed when the
 /// corpus changes.
 #[derive(Debug, Parser)]
-#[command(name = "nlmg-search", version, after_help = AFTER_HELP)]
+#[command(name = "nlmg-search", version, after_help = examples::SEARCH)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -65,6 +61,10 @@ pub struct GlobalArgs {
         value_name = "DIR"
     )]
     pub index: PathBuf,
+
+    /// When to colour the output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,13 +73,23 @@ pub enum Command {
     ///
     /// Does nothing when the index is up to date, unless --force. The new index is built beside
     /// the old one and swapped in when complete, so searches keep working meanwhile.
+    #[command(after_help = examples::INDEX)]
     Index(IndexArgs),
     /// Measure query speed: latency percentiles, throughput, cold start, memory.
+    #[command(after_help = examples::BENCH)]
     Bench(BenchArgs),
     /// List the values of a tag with passage counts (use them with the search filters).
+    #[command(after_help = examples::LIST)]
     List(ListArgs),
     /// Print every passage with its tags, for inspecting how the corpus was read.
+    #[command(after_help = examples::PASSAGES)]
     Passages(PassagesArgs),
+    /// Print a shell completion script: commands, options and filter values.
+    #[command(after_help = examples::COMPLETIONS)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), made from the same definitions as --help.
+    #[command(after_help = examples::MAN)]
+    Man(ManArgs),
 }
 
 impl Command {
@@ -89,6 +99,8 @@ impl Command {
             Command::Bench(_) => "bench",
             Command::List(_) => "list",
             Command::Passages(_) => "passages",
+            Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
         }
     }
 }
@@ -101,27 +113,27 @@ pub struct SearchArgs {
     pub query: Vec<String>,
 
     /// Only passages tagged with this theme (repeat for either; see `list themes`).
-    #[arg(long, value_name = "THEME")]
+    #[arg(long, value_name = "THEME", add = complete::values(Tag::Themes))]
     pub theme: Vec<String>,
 
     /// Only passages about this character; aliases work (`kath`, `rod`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = complete::values(Tag::Characters))]
     pub character: Vec<String>,
 
     /// Only passages under a heading containing these words (e.g. "character analysis").
-    #[arg(long, value_name = "WORDS")]
+    #[arg(long, value_name = "WORDS", add = complete::values(Tag::Sections))]
     pub section: Vec<String>,
 
     /// Only passages from this source (see `list sources`).
-    #[arg(long, value_name = "SOURCE")]
+    #[arg(long, value_name = "SOURCE", add = complete::values(Tag::Sources))]
     pub source: Vec<String>,
 
     /// Only passages of this kind: plot, character, analysis, quotation, faq, comment, other.
-    #[arg(long, value_name = "KIND")]
+    #[arg(long, value_name = "KIND", add = complete::values(Tag::Kinds))]
     pub kind: Vec<String>,
 
     /// Only passages about this part of the novel: 1 (Hailsham), 2 (the Cottages), 3 (carers and donors).
-    #[arg(long, value_name = "PART")]
+    #[arg(long, value_name = "PART", add = complete::values(Tag::Parts))]
     pub part: Vec<String>,
 
     /// Only passages citing this page of the novel (e.g. 58, or a range 50-60).
@@ -139,10 +151,6 @@ pub struct SearchArgs {
     /// Print JSON Lines (one "hit" object per result, then a "summary"), for other tools.
     #[arg(long)]
     pub json: bool,
-
-    /// When to colour the output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
 
     /// If the index is damaged, rebuild it instead of stopping with an error.
     #[arg(long)]
@@ -240,6 +248,20 @@ pub struct ListArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to write the script for.
+    #[arg(value_enum)]
+    pub shell: complete::Shell,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ManArgs {
+    /// Write one page per command into this directory instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
 pub struct PassagesArgs {
     /// Only passages from this source (repeatable).
     #[arg(long, value_name = "SOURCE")]
@@ -276,8 +298,16 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
             },
             out,
         ),
-        Some(Command::Index(a)) => commands::index::run(&paths, a.force, out),
-        Some(Command::List(a)) => commands::list::run(&paths, list_what(a.what), a.json, out),
+        Some(Command::Index(a)) => {
+            interrupt::install();
+            commands::index::run(&paths, a.force, out)
+        }
+        Some(Command::List(a)) => {
+            interrupt::install();
+            commands::list::run(&paths, list_what(a.what), a.json, out)
+        }
+        Some(Command::Completions(a)) => complete::write_script(a.shell, out),
+        Some(Command::Man(a)) => man::run(a.out.as_deref(), out),
         Some(Command::Bench(a)) => commands::bench::run(
             &paths,
             &commands::bench::BenchOptions {
@@ -290,6 +320,7 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
             out,
         ),
         None => {
+            interrupt::install();
             let s = cli.search;
             let options = commands::search::SearchOptions {
                 query: s.query.join(" "),
@@ -305,7 +336,7 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
                 limit: s.limit,
                 context: s.context,
                 json: s.json,
-                color: match s.color {
+                color: match cli.global.color {
                     ColorChoice::Auto => commands::ColorMode::Auto,
                     ColorChoice::Always => commands::ColorMode::Always,
                     ColorChoice::Never => commands::ColorMode::Never,
@@ -318,8 +349,8 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
     }
 }
 
-fn list_what(w: ListWhat) -> commands::list::ListWhat {
-    use commands::list::ListWhat as L;
+fn list_what(w: ListWhat) -> Tag {
+    use Tag as L;
     match w {
         ListWhat::Themes => L::Themes,
         ListWhat::Characters => L::Characters,

@@ -5,7 +5,8 @@
 //! [`index`] → [`search`] → [`excerpt`] → [`output`]. [`commands`] is the command layer that
 //! the binary dispatches to. Only `index`, `search` and `excerpt` name tantivy types.
 //! [`dedup`] and [`similar`] work out, at index time, what a search compares passages by.
-//! [`eval`] stands beside the pipeline: it scores search results against judged questions.
+//! [`eval`] stands beside the pipeline: it scores search results against judged questions;
+//! [`suggest`] words what to say about a filter value that matches nothing.
 
 pub mod bench;
 pub mod clean;
@@ -23,6 +24,7 @@ pub mod output;
 pub mod search;
 pub mod segment;
 pub mod similar;
+pub mod suggest;
 pub mod tag;
 
 pub use error::{Error, Result};

@@ -31,6 +31,7 @@ use crate::index::{self, analyse, Fields, IndexMeta};
 use crate::lexicon::{Lexicon, STOP_WORDS};
 use crate::model::{Kind, Passage};
 use crate::similar::{Probe, Signature};
+use crate::suggest;
 
 /// Longest query accepted, in bytes: longer input is a mistake (a pasted file), not a question.
 pub const MAX_QUERY_BYTES: usize = 1000;
@@ -1172,18 +1173,19 @@ impl Engine {
                 match found {
                     Some(name) => Ok(index::tag_facet("character", &name)),
                     None => {
-                        let spellings = self
-                            .lexicon
-                            .characters
-                            .iter()
-                            .flat_map(|c| c.aliases.iter().map(String::as_str));
-                        let closest = closest(w, names.iter().map(String::as_str).chain(spellings));
+                        let spellings =
+                            self.lexicon.characters.iter().flat_map(|c| {
+                                c.aliases.iter().map(|a| (a.as_str(), c.name.as_str()))
+                            });
                         Err(unknown_with(
                             "character",
                             "characters",
                             w,
                             names.iter().map(String::as_str),
-                            closest,
+                            names
+                                .iter()
+                                .map(|n| (n.as_str(), n.as_str()))
+                                .chain(spellings),
                         ))
                     }
                 }
@@ -1254,15 +1256,18 @@ impl Engine {
         if q.is_empty() {
             return Ok(TextQuery::Empty);
         }
-        if q.len() > MAX_QUERY_BYTES {
-            return Err(Error::Query(format!(
-                "the query is {} bytes long; at most {MAX_QUERY_BYTES} are accepted",
-                q.len()
-            )));
-        }
         if uses_operators(q) {
+            if q.len() > MAX_QUERY_BYTES {
+                return Err(Error::Query(format!(
+                    "the query is {} bytes long; at most {MAX_QUERY_BYTES} are accepted in a \
+                     query with operators (quotes, AND, OR, NOT, -, parentheses)",
+                    q.len()
+                )));
+            }
             self.operator_query(q, req.ranking, &mut read.notes)
         } else {
+            let (q, cut) = guard::plain_opening(q);
+            read.notes.extend(cut);
             Ok(self.plain_query(searcher, q, req.ranking, read))
         }
     }
@@ -1274,8 +1279,9 @@ impl Engine {
         notes: &mut Vec<String>,
     ) -> Result<TextQuery> {
         let repaired = repair(q)?;
-        if repaired.trim().is_empty() {
-            return Ok(TextQuery::Empty);
+        if let Some(note) = guard::nothing_to_search(q, &repaired) {
+            notes.push(note);
+            return Ok(TextQuery::Nothing);
         }
         let fields = if ranking.heading {
             vec![self.fields.text, self.fields.section]
@@ -1299,7 +1305,7 @@ impl Engine {
                 "parts of the query could not be read as written and were ignored: {}",
                 errors
                     .iter()
-                    .map(|e| e.to_string())
+                    .map(guard::describe)
                     .collect::<Vec<_>>()
                     .join("; ")
             ));
@@ -1368,9 +1374,7 @@ impl Engine {
         let content: Vec<&(String, String)> = content_at.iter().map(|&i| &words[i]).collect();
         if content.is_empty() {
             if words.len() < 2 {
-                read.notes.push(format!(
-                    "{q:?} is too common a word to search for on its own; add a word that matters"
-                ));
+                read.notes.push(guard::too_common(q));
                 return TextQuery::Nothing;
             }
             // Only common words: look for them as a phrase, never for each word alone.
@@ -2334,43 +2338,37 @@ fn resolve_pages(wanted: &[String]) -> Result<Vec<Facet>> {
     Ok(out)
 }
 
-fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let w = wanted.trim().to_lowercase();
-    candidates
-        .map(|c| (strsim::jaro_winkler(&w, &c.to_lowercase()), c))
-        .filter(|(score, _)| *score >= 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
-
+/// The error for an unknown filter value, with the closest valid values ([`suggest`]).
 fn unknown<'a>(
     what: &str,
     plural: &str,
     wanted: &str,
     valid: impl Iterator<Item = &'a str> + Clone,
 ) -> Error {
-    let c = closest(wanted, valid.clone());
-    unknown_with(what, plural, wanted, valid, c)
+    unknown_with(what, plural, wanted, valid.clone(), valid.map(|v| (v, v)))
 }
 
+/// [`unknown`], comparing other spellings too: `(spelling, value)`.
 fn unknown_with<'a>(
     what: &str,
     plural: &str,
     wanted: &str,
     valid: impl Iterator<Item = &'a str>,
-    closest: Option<&str>,
+    spellings: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> Error {
     let valid: Vec<&str> = valid.collect();
-    let mut msg = format!("unknown {what} {wanted:?}");
-    if let Some(c) = closest {
-        msg.push_str(&format!(" (did you mean {c:?}?)"));
-    }
-    if valid.is_empty() {
-        msg.push_str(&format!("; this index has no {plural}"));
+    let list = if what == "section" {
+        "sections"
     } else {
-        msg.push_str(&format!("; {plural} are: {}", valid.join(", ")));
-    }
-    Error::Usage(msg)
+        plural
+    };
+    let filter = suggest::Filter { what, plural, list };
+    suggest::unknown(
+        filter,
+        wanted,
+        &valid,
+        &suggest::closest_few(wanted, spellings),
+    )
 }
 
 #[cfg(test)]
@@ -2513,7 +2511,7 @@ mod tests {
         assert!(!same_family("car", "care"));
         assert!(!same_family("ruth", "ruthless"));
         assert_eq!(
-            closest("memroy", ["memory", "hope"].into_iter()),
+            suggest::closest("memroy", ["memory", "hope"].into_iter()),
             Some("memory")
         );
     }

@@ -33,6 +33,31 @@ pub struct ListEntry {
 
 pub fn run(paths: &Paths, what: ListWhat, json: bool, out: &mut dyn Write) -> Result<Outcome> {
     super::index::ensure(paths, false)?;
+    let entries = entries(paths, what)?;
+    let io = |e: std::io::Error| Error::io("<stdout>", e);
+    for e in &entries {
+        if json {
+            serde_json::to_writer(&mut *out, e).map_err(|e| io(e.into()))?;
+            writeln!(out).map_err(io)?;
+        } else {
+            match &e.title {
+                Some(t) => writeln!(out, "{:>5}  {}  ({t})", e.count, e.value),
+                None => writeln!(out, "{:>5}  {}", e.count, e.value),
+            }
+            .map_err(io)?;
+        }
+    }
+    Ok(if entries.is_empty() {
+        Outcome::NotFound
+    } else {
+        Outcome::Found
+    })
+}
+
+/// The values of one tag with their passage counts, from the index as it is (never built or
+/// refreshed here: shell completion asks for these at every Tab). Values the lexicon knows
+/// and no passage carries are listed with 0.
+pub fn entries(paths: &Paths, what: ListWhat) -> Result<Vec<ListEntry>> {
     let meta = index::read_meta(&paths.index)?;
     let lexicon = Lexicon::load(&paths.corpus)?;
     let with_zeros = |field: &str, known: Vec<String>| {
@@ -48,7 +73,7 @@ pub fn run(paths: &Paths, what: ListWhat, json: bool, out: &mut dyn Write) -> Re
             })
             .collect::<Vec<_>>()
     };
-    let entries: Vec<ListEntry> = match what {
+    Ok(match what {
         ListWhat::Themes => with_zeros(
             "theme",
             lexicon.themes.iter().map(|t| t.name.clone()).collect(),
@@ -84,23 +109,5 @@ pub fn run(paths: &Paths, what: ListWhat, json: bool, out: &mut dyn Write) -> Re
                 })
                 .collect()
         }
-    };
-    let io = |e: std::io::Error| Error::io("<stdout>", e);
-    for e in &entries {
-        if json {
-            serde_json::to_writer(&mut *out, e).map_err(|e| io(e.into()))?;
-            writeln!(out).map_err(io)?;
-        } else {
-            match &e.title {
-                Some(t) => writeln!(out, "{:>5}  {}  ({t})", e.count, e.value),
-                None => writeln!(out, "{:>5}  {}", e.count, e.value),
-            }
-            .map_err(io)?;
-        }
-    }
-    Ok(if entries.is_empty() {
-        Outcome::NotFound
-    } else {
-        Outcome::Found
     })
 }

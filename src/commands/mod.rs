@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod index;
+pub mod interrupt;
 pub mod list;
 pub mod passages;
 pub mod search;
