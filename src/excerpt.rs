@@ -28,6 +28,10 @@ pub struct Excerpt {
     pub text_highlights: Vec<Range<usize>>,
     pub context_before: String,
     pub context_after: String,
+    /// Bytes at the start of `context_before` that come from the previous passage (0: none).
+    pub prev_part: usize,
+    /// Bytes at the end of `context_after` that come from the next passage (0: none).
+    pub next_part: usize,
 }
 
 /// What a search highlights, as analysed terms: its words wherever they stand, and phrases only
@@ -269,22 +273,24 @@ pub fn excerpt_of(
             after.push(&text[sents[last].clone()]);
         }
     }
+    let mut from_prev: Vec<&str> = vec![];
     if before.len() < context {
         if let Some((p, ps)) = prev {
             let want = context - before.len();
             let from = ps.len().saturating_sub(want);
-            for s in ps[from..].iter().rev() {
-                before.insert(0, &p[s.clone()]);
-            }
+            from_prev.extend(ps[from..].iter().map(|s| &p[s.clone()]));
         }
     }
+    let mut from_next: Vec<&str> = vec![];
     if after.len() < context {
         if let Some((n, ns)) = next {
-            for s in ns.iter().take(context - after.len()) {
-                after.push(&n[s.clone()]);
-            }
+            from_next.extend(ns.iter().take(context - after.len()).map(|s| &n[s.clone()]));
         }
     }
+    let prev_part = from_prev.join(" ").len();
+    let next_part = from_next.join(" ").len();
+    before.splice(0..0, from_prev);
+    after.extend(from_next);
     let highlights = hits
         .iter()
         .filter(|h| h.start >= range.start && h.end <= range.end)
@@ -297,6 +303,8 @@ pub fn excerpt_of(
         text_highlights: hits,
         context_before: before.join(" "),
         context_after: after.join(" "),
+        prev_part,
+        next_part,
     }
 }
 

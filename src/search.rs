@@ -278,6 +278,9 @@ pub struct Hit {
     pub excerpt: Excerpt,
     /// Near-duplicates of this passage in other sources, shown once here instead of as hits.
     pub also_in: Vec<AlsoIn>,
+    /// The section of the previous and the next passage when the context draws on it and it
+    /// is not the passage's own: where the context crosses a heading.
+    pub context_sections: [Option<Vec<String>>; 2],
 }
 
 /// The answer to a [`Request`].
@@ -512,7 +515,8 @@ struct Cache {
     probe: Vec<f32>,
 }
 
-type Neighbour = (String, Vec<std::ops::Range<usize>>);
+/// A neighbouring passage's text, its sentences and its section path.
+type Neighbour = (String, Vec<std::ops::Range<usize>>, Vec<String>);
 
 /// Above this many entries the cache is cleared rather than grown (a long-lived engine over a
 /// large corpus must not end up holding all of it).
@@ -825,7 +829,7 @@ impl Engine {
                         .into(),
                 ))
             }
-            (TextQuery::Empty, Some(f)) => (f, Highlight::default(), true),
+            (TextQuery::Empty, Some(f)) => (f, page_highlight(&req.filters.page), true),
             (TextQuery::Query(q, terms), None) => (q, terms, false),
             (TextQuery::Query(q, terms), Some(f)) => (
                 Box::new(BooleanQuery::new(vec![
@@ -940,9 +944,19 @@ impl Engine {
                 &analysed,
                 &terms,
                 req.context,
-                prev.as_deref().map(|(t, s)| (t.as_str(), s.as_slice())),
-                next.as_deref().map(|(t, s)| (t.as_str(), s.as_slice())),
+                prev.as_deref().map(|(t, s, _)| (t.as_str(), s.as_slice())),
+                next.as_deref().map(|(t, s, _)| (t.as_str(), s.as_slice())),
             );
+            let crossed = |n: &Option<Arc<Neighbour>>, used: usize| {
+                n.as_deref()
+                    .map(|(_, _, section)| section)
+                    .filter(|section| used > 0 && **section != passage.section)
+                    .cloned()
+            };
+            let context_sections = [
+                crossed(&prev, excerpt.prev_part),
+                crossed(&next, excerpt.next_part),
+            ];
             let mut also_in = vec![];
             for d in dups.into_iter().take(ALSO_IN_MAX) {
                 let p = self.passage_at(&searcher, d)?;
@@ -960,6 +974,7 @@ impl Engine {
                 passage,
                 excerpt,
                 also_in,
+                context_sections,
             });
         }
         Ok(Response {
@@ -1068,7 +1083,10 @@ impl Engine {
             .ok()
             .and_then(|found| found.first().map(|(_, a)| *a))
             .and_then(|addr| self.passage_at(searcher, addr).ok())
-            .map(|p| Arc::new((p.text.clone(), crate::segment::sentences(&p.text))));
+            .map(|p| {
+                let sentences = crate::segment::sentences(&p.text);
+                Arc::new((p.text.clone(), sentences, p.section.clone()))
+            });
         let mut cache = self.cache();
         if cache.texts.len() >= CACHE_MAX {
             cache.texts.clear();
@@ -2316,6 +2334,26 @@ fn resolve_parts(wanted: &[String]) -> Result<Vec<Facet>> {
 }
 
 fn resolve_pages(wanted: &[String]) -> Result<Vec<Facet>> {
+    Ok(page_numbers(wanted)?
+        .into_iter()
+        .map(|p| index::tag_facet("page", &p.to_string()))
+        .collect())
+}
+
+/// What a listing by `--page` highlights: the page numbers, so its excerpt is the sentence
+/// that cites the page rather than the opening of the passage.
+fn page_highlight(wanted: &[String]) -> Highlight {
+    Highlight {
+        words: page_numbers(wanted)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.to_string())
+            .collect(),
+        phrases: vec![],
+    }
+}
+
+fn page_numbers(wanted: &[String]) -> Result<Vec<u32>> {
     let mut out = vec![];
     for w in wanted {
         let bad = || {
@@ -2333,7 +2371,7 @@ fn resolve_pages(wanted: &[String]) -> Result<Vec<Facet>> {
         if a > b || b - a > MAX_PAGE_SPAN {
             return Err(bad());
         }
-        out.extend((a..=b).map(|p| index::tag_facet("page", &p.to_string())));
+        out.extend(a..=b);
     }
     Ok(out)
 }
