@@ -53,9 +53,7 @@ fn words_from_command(args: &[OsString]) -> Option<String> {
             }
             continue;
         }
-        if cmd.find_subcommand(a.as_ref()).is_none() {
-            return None;
-        }
+        cmd.find_subcommand(a.as_ref())?;
         let mut words = vec![a.into_owned()];
         for w in rest {
             if w.starts_with('-') {
