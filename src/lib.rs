@@ -24,5 +24,6 @@ pub mod search;
 pub mod segment;
 pub mod similar;
 pub mod tag;
+pub mod views;
 
 pub use error::{Error, Result};
