@@ -8,6 +8,7 @@ pub mod index;
 pub mod list;
 pub mod passages;
 pub mod search;
+pub mod views;
 
 use std::path::PathBuf;
 
