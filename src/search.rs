@@ -807,7 +807,9 @@ impl Engine {
             .unwrap_or_else(|| Box::new(tantivy::query::AllQuery));
         let top = TopDocs::with_limit(self.meta.passages.max(1))
             .order_by_fast_field::<u64>("order", Order::Asc);
-        let docs = searcher.search(&*query, &top).map_err(index::tantivy_error)?;
+        let docs = searcher
+            .search(&*query, &top)
+            .map_err(index::tantivy_error)?;
         docs.into_iter()
             .map(|(_, addr)| self.passage_at(&searcher, addr))
             .collect()

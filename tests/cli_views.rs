@@ -54,12 +54,21 @@ fn find<'a>(quotes: &'a [Quote], words: &str) -> &'a Quote {
     hits[0]
 }
 
+/// Words of a quotation, its speaker, how the speaker is found, its pages, its passages.
+type Named<'a> = (
+    &'a str,
+    Option<&'a str>,
+    Option<SpeakerFrom>,
+    &'a [u32],
+    &'a [&'a str],
+);
+
 #[test]
 fn named_quotations_have_their_speakers_pages_and_every_source() {
     let env = common::shipped();
     let all = quotes(&env, &[]);
     // (words, speaker, how, pages, passage ids)
-    let cases: &[(&str, Option<&str>, Option<SpeakerFrom>, &[u32], &[&str])] = &[
+    let cases: &[Named] = &[
         (
             "Your lives are set out for you",
             Some("Miss Lucy"),
@@ -120,7 +129,10 @@ fn named_quotations_have_their_speakers_pages_and_every_source() {
     // The river speech: sources give Kathy and Tommy, and its own words address Kath.
     let river = find(&all, "I keep thinking about this river");
     let d = river.disagreement.as_deref().expect("a disagreement");
-    assert!(d.contains("gives Kathy") && d.contains("gives Tommy") && d.contains("addresses Kathy"), "{d}");
+    assert!(
+        d.contains("gives Kathy") && d.contains("gives Tommy") && d.contains("addresses Kathy"),
+        "{d}"
+    );
     // Each passage's quotation is in one record only.
     let mut seen = BTreeSet::new();
     for q in &all {
@@ -135,8 +147,12 @@ fn quotation_filters_csv_and_markdown() {
     let env = common::shipped();
     // Ruth's confession sits in a passage tagged Tommy only: her being its speaker admits it.
     let ruth = quotes(&env, &["--character", "ruth"]);
-    assert!(ruth.iter().any(|q| q.text.contains("I kept you and Tommy apart")));
-    assert!(!ruth.iter().any(|q| q.text.contains("Your lives are set out")));
+    assert!(ruth
+        .iter()
+        .any(|q| q.text.contains("I kept you and Tommy apart")));
+    assert!(!ruth
+        .iter()
+        .any(|q| q.text.contains("Your lives are set out")));
     assert!(ruth.len() < quotes(&env, &[]).len());
     let page = quotes(&env, &["--page", "58"]);
     assert_eq!(page.len(), 1);
@@ -148,8 +164,14 @@ fn quotation_filters_csv_and_markdown() {
     let (csv, code) = stdout(&env, &["quotes", "--csv"]);
     assert_eq!(code, 0);
     let mut rows = csv.lines();
-    assert_eq!(rows.next().unwrap(), "text,speaker,speaker_from,pages,part,sources,ids,characters,themes");
-    let lucy = csv.lines().find(|l| l.contains("Your lives are set out")).unwrap();
+    assert_eq!(
+        rows.next().unwrap(),
+        "text,speaker,speaker_from,pages,part,sources,ids,characters,themes"
+    );
+    let lucy = csv
+        .lines()
+        .find(|l| l.contains("Your lives are set out"))
+        .unwrap();
     assert!(lucy.contains(",Miss Lucy,introduction,58; 59,"), "{lucy}");
     // Every quotation is one record: a quoted field may not hold a line break here.
     assert_eq!(csv.lines().count(), all.len() + 1);
@@ -178,21 +200,34 @@ fn kwic_lines_align_on_the_match_and_sort() {
     assert!(json.len() >= 20, "{}", json.len());
     for l in &json {
         assert!(l.matched.to_lowercase().starts_with("deferral"), "{l:?}");
-        let words = |s: &str| s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+        let words = |s: &str| {
+            s.split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count()
+        };
         assert!(words(&l.left) <= 3 && words(&l.right) <= 3, "{l:?}");
         assert!(l.id.starts_with(&l.source));
     }
-    let (text, _) = stdout(&env, &["kwic", "deferral", "--width", "3", "--color", "never"]);
+    let (text, _) = stdout(
+        &env,
+        &["kwic", "deferral", "--width", "3", "--color", "never"],
+    );
     let body: Vec<&str> = text.lines().take(json.len()).collect();
     let columns: BTreeSet<usize> = body
         .iter()
         .zip(&json)
         .map(|(row, l)| {
-            let at = row.find(&format!("  {}  ", l.matched)).unwrap_or_else(|| panic!("{row}"));
+            let at = row
+                .find(&format!("  {}  ", l.matched))
+                .unwrap_or_else(|| panic!("{row}"));
             row[..at].chars().count()
         })
         .collect();
-    assert_eq!(columns.len(), 1, "every match starts in one column:\n{text}");
+    assert_eq!(
+        columns.len(),
+        1,
+        "every match starts in one column:\n{text}"
+    );
     // Sorted by the word before the match, that word never goes backwards.
     let left = kwic(&env, &["deferral", "--sort", "left"]);
     let before: Vec<String> = left
@@ -207,7 +242,9 @@ fn kwic_lines_align_on_the_match_and_sort() {
         .collect();
     assert!(before.windows(2).all(|w| w[0] <= w[1]), "{before:?}");
     let phrase = kwic(&env, &["told and not told"]);
-    assert!(phrase.iter().all(|l| l.matched.eq_ignore_ascii_case("told and not told")));
+    assert!(phrase
+        .iter()
+        .all(|l| l.matched.eq_ignore_ascii_case("told and not told")));
     assert!(!phrase.is_empty());
 }
 
@@ -234,10 +271,20 @@ fn matrix_counts_agree_with_filtered_searches() {
             .iter()
             .find(|c| c.character == character && c.theme == theme)
             .unwrap();
-        let (hits, summary, _) = env.json(&["--character", character, "--theme", theme, "--limit", "1000"]);
+        let (hits, summary, _) = env.json(&[
+            "--character",
+            character,
+            "--theme",
+            theme,
+            "--limit",
+            "1000",
+        ]);
         assert_eq!(cell.count as usize, summary.total, "{character} × {theme}");
         let ids: BTreeSet<&str> = hits.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(cell.ids.iter().map(String::as_str).collect::<BTreeSet<_>>(), ids);
+        assert_eq!(
+            cell.ids.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+            ids
+        );
     }
     let (csv, _) = stdout(&env, &["matrix", "--csv"]);
     let ruth = csv.lines().find(|l| l.starts_with("Ruth,")).unwrap();
@@ -267,18 +314,29 @@ fn a_character_card_by_alias() {
     assert!(card.aliases.contains(&"Kath".to_string()));
     let described: Vec<&str> = card.description.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(described, ["reading-notes:40", "study-guide:21"]);
-    assert!(card.quotations.iter().any(|q| q.text.starts_with("I'm not even sure if what I'm remembering")));
-    assert!(card.quotations.iter().all(|q| q.speaker.as_deref() == Some("Kathy")));
+    assert!(card.quotations.iter().any(|q| q
+        .text
+        .starts_with("I'm not even sure if what I'm remembering")));
+    assert!(card
+        .quotations
+        .iter()
+        .all(|q| q.speaker.as_deref() == Some("Kathy")));
     assert_eq!(card.best.len(), 5);
     assert!(card.themes.len() <= 6 && card.themes.windows(2).all(|w| w[0].count >= w[1].count));
-    assert!(card.parts.keys().all(|p| ["1", "2", "3"].contains(&p.as_str())));
+    assert!(card
+        .parts
+        .keys()
+        .all(|p| ["1", "2", "3"].contains(&p.as_str())));
 
     let (text, _) = stdout(&env, &["character", "Miss", "Lucy"]);
     assert!(text.starts_with("Miss Lucy\n"), "{text}");
     let out = env.cmd().args(["character", "Rooth"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("did you mean \"Ruth\"") && err.contains("Miss Emily"), "{err}");
+    assert!(
+        err.contains("did you mean \"Ruth\"") && err.contains("Miss Emily"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -286,13 +344,14 @@ fn dispersion_counts_every_occurrence_the_concordance_lists() {
     let env = common::shipped();
     let (text, code) = stdout(&env, &["dispersion", "deferral", "Norfolk", "--json"]);
     assert_eq!(code, 0);
-    let terms: Vec<TermDispersion> = lines::<DispersionLine>(&text, |l| matches!(l, DispersionLine::Summary { .. }))
-        .into_iter()
-        .filter_map(|l| match l {
-            DispersionLine::Term(t) => Some(t),
-            DispersionLine::Summary { .. } => None,
-        })
-        .collect();
+    let terms: Vec<TermDispersion> =
+        lines::<DispersionLine>(&text, |l| matches!(l, DispersionLine::Summary { .. }))
+            .into_iter()
+            .filter_map(|l| match l {
+                DispersionLine::Term(t) => Some(t),
+                DispersionLine::Summary { .. } => None,
+            })
+            .collect();
     assert_eq!(terms.len(), 2);
     for t in &terms {
         let k = kwic(&env, &[&t.term]);

@@ -33,7 +33,12 @@ fn found(any: bool) -> Outcome {
     }
 }
 
-pub fn quotes(paths: &Paths, filters: &Filters, format: Format, out: &mut dyn Write) -> Result<Outcome> {
+pub fn quotes(
+    paths: &Paths,
+    filters: &Filters,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
     let engine = open(paths)?;
     let cues = SpeakerCues::load(&paths.corpus, engine.lexicon())?;
     let quotes = views::quotes::for_filters(&engine, &cues, filters)?;
@@ -65,7 +70,12 @@ pub fn kwic(
     Ok(found(!lines.is_empty()))
 }
 
-pub fn dispersion(paths: &Paths, terms: &[String], json: bool, out: &mut dyn Write) -> Result<Outcome> {
+pub fn dispersion(
+    paths: &Paths,
+    terms: &[String],
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
     let engine = open(paths)?;
     let (found_terms, words) = views::dispersion::for_engine(&engine, terms)?;
     if json {
@@ -76,7 +86,12 @@ pub fn dispersion(paths: &Paths, terms: &[String], json: bool, out: &mut dyn Wri
     Ok(found(found_terms.iter().any(|t| t.total > 0)))
 }
 
-pub fn matrix(paths: &Paths, filters: &Filters, format: Format, out: &mut dyn Write) -> Result<Outcome> {
+pub fn matrix(
+    paths: &Paths,
+    filters: &Filters,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
     let engine = open(paths)?;
     let m = views::matrix::for_filters(&engine, filters)?;
     match format {

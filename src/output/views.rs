@@ -87,7 +87,11 @@ fn pages(p: &[u32]) -> String {
         return String::new();
     }
     let list: Vec<String> = p.iter().map(u32::to_string).collect();
-    format!("{} {}", if p.len() == 1 { "p." } else { "pp." }, list.join(", "))
+    format!(
+        "{} {}",
+        if p.len() == 1 { "p." } else { "pp." },
+        list.join(", ")
+    )
 }
 
 fn speaker(q: &Quote) -> String {
@@ -155,14 +159,19 @@ fn csv(field: &str) -> String {
 }
 
 pub fn quotes_csv(out: &mut dyn Write, quotes: &[Quote]) -> Result<()> {
-    writeln!(out, "text,speaker,speaker_from,pages,part,sources,ids,characters,themes")
-        .map_err(io)?;
+    writeln!(
+        out,
+        "text,speaker,speaker_from,pages,part,sources,ids,characters,themes"
+    )
+    .map_err(io)?;
     for q in quotes {
         let join = |v: Vec<String>| v.join("; ");
         let row = [
             q.text.clone(),
             q.speaker.clone().unwrap_or_default(),
-            q.speaker_from.map(|f| f.as_str().to_string()).unwrap_or_default(),
+            q.speaker_from
+                .map(|f| f.as_str().to_string())
+                .unwrap_or_default(),
             join(q.pages.iter().map(u32::to_string).collect()),
             q.part.map(|p| p.to_string()).unwrap_or_default(),
             join(q.sources.iter().map(|s| s.source.clone()).collect()),
@@ -180,7 +189,10 @@ pub fn quotes_markdown(out: &mut dyn Write, quotes: &[Quote]) -> Result<()> {
     writeln!(out, "# Quotations\n").map_err(io)?;
     for q in quotes {
         writeln!(out, "> {}\n>", q.text.replace('\n', " ")).map_err(io)?;
-        let mut by = format!("> — {}", q.speaker.as_deref().unwrap_or("speaker not given"));
+        let mut by = format!(
+            "> — {}",
+            q.speaker.as_deref().unwrap_or("speaker not given")
+        );
         if !q.pages.is_empty() {
             by.push_str(&format!(", {}", pages(&q.pages)));
         }
@@ -235,11 +247,20 @@ fn head(s: &str, n: usize) -> String {
 /// match starts in the same column.
 pub fn kwic_text(out: &mut dyn Write, lines: &[Line], colour: bool) -> Result<()> {
     const SIDE: usize = 48;
-    let left_w = lines.iter().map(|l| char_len(&l.left)).max().unwrap_or(0).min(SIDE);
+    let left_w = lines
+        .iter()
+        .map(|l| char_len(&l.left))
+        .max()
+        .unwrap_or(0)
+        .min(SIDE);
     let id_w = lines.iter().map(|l| char_len(&l.id)).max().unwrap_or(0);
     for l in lines {
         let part = l.part.map_or("  ".to_string(), |p| format!("P{p}"));
-        let (on, off) = if colour { ("\x1b[1;31m", "\x1b[0m") } else { ("", "") };
+        let (on, off) = if colour {
+            ("\x1b[1;31m", "\x1b[0m")
+        } else {
+            ("", "")
+        };
         writeln!(
             out,
             "{:<id_w$} {part}  {:>left_w$}  {on}{}{off}  {}",
@@ -267,7 +288,12 @@ pub fn dispersion_json(out: &mut dyn Write, terms: &[TermDispersion], words: &Wo
 }
 
 pub fn dispersion_text(out: &mut dyn Write, terms: &[TermDispersion], words: &Words) -> Result<()> {
-    let src_w = words.per_source.keys().map(|s| char_len(s)).max().unwrap_or(0);
+    let src_w = words
+        .per_source
+        .keys()
+        .map(|s| char_len(s))
+        .max()
+        .unwrap_or(0);
     for t in terms {
         writeln!(
             out,
@@ -343,7 +369,13 @@ pub fn matrix_csv(out: &mut dyn Write, m: &Matrix) -> Result<()> {
 pub fn matrix_text(out: &mut dyn Write, m: &Matrix) -> Result<()> {
     const COL: usize = 7;
     let labels: Vec<String> = m.themes.iter().map(|t| head(t, COL - 1)).collect();
-    let name_w = m.characters.iter().map(|c| char_len(c)).max().unwrap_or(0).max(9);
+    let name_w = m
+        .characters
+        .iter()
+        .map(|c| char_len(c))
+        .max()
+        .unwrap_or(0)
+        .max(9);
     let mut header = format!("{:<name_w$} {:>5}", "character", "all");
     for l in &labels {
         header.push_str(&format!(" {l:>w$}", w = COL - 1));
@@ -356,7 +388,11 @@ pub fn matrix_text(out: &mut dyn Write, m: &Matrix) -> Result<()> {
         );
         for k in 0..m.themes.len() {
             let n = m.cells[r * m.themes.len() + k].count;
-            let shown = if n == 0 { "·".to_string() } else { n.to_string() };
+            let shown = if n == 0 {
+                "·".to_string()
+            } else {
+                n.to_string()
+            };
             line.push_str(&format!(" {shown:>w$}", w = COL - 1));
         }
         writeln!(out, "{line}").map_err(io)?;

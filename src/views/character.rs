@@ -75,7 +75,12 @@ pub fn resolve<'a>(lexicon: &'a Lexicon, name: &str) -> Result<&'a Character> {
         let names: Vec<&str> = lexicon.characters.iter().map(|c| c.name.as_str()).collect();
         let closest = names
             .iter()
-            .map(|n| (strsim::jaro_winkler(&n.to_lowercase(), &name.to_lowercase()), *n))
+            .map(|n| {
+                (
+                    strsim::jaro_winkler(&n.to_lowercase(), &name.to_lowercase()),
+                    *n,
+                )
+            })
             .filter(|(s, _)| *s > 0.8)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, n)| format!(" (did you mean {n:?}?)"))
@@ -96,12 +101,12 @@ fn is_entry(p: &Passage, c: &Character) -> bool {
     let subject = p.provenance.iter().any(|o| {
         o.field == TagField::Character && o.via == Via::SectionSubject && o.value == c.name
     });
-    let opens = std::iter::once(&c.name)
-        .chain(&c.aliases)
-        .any(|a| {
-            p.text.starts_with(a.as_str())
-                && p.text[a.len()..].trim_start().starts_with([':', '-', '–', '—'])
-        });
+    let opens = std::iter::once(&c.name).chain(&c.aliases).any(|a| {
+        p.text.starts_with(a.as_str())
+            && p.text[a.len()..]
+                .trim_start()
+                .starts_with([':', '-', '–', '—'])
+    });
     subject || opens
 }
 
@@ -219,7 +224,10 @@ mod tests {
         let lex = lexicon();
         assert_eq!(resolve(&lex, "annie").unwrap().name, "Anna");
         let e = resolve(&lex, "Anan").unwrap_err().to_string();
-        assert!(e.contains("did you mean \"Anna\"") && e.contains("Anna, Ben"), "{e}");
+        assert!(
+            e.contains("did you mean \"Anna\"") && e.contains("Anna, Ben"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -247,7 +255,12 @@ mod tests {
                 ..mk("a", 1, Kind::Character, "She remembers everything.")
             }),
             Arc::new(mk("a", 2, Kind::Character, "She is kind.")),
-            Arc::new(mk("b", 0, Kind::Character, "Anna K.: the narrator of the novel.")),
+            Arc::new(mk(
+                "b",
+                0,
+                Kind::Character,
+                "Anna K.: the narrator of the novel.",
+            )),
             Arc::new(Passage::sample("b", 1, Kind::Character, "Ben: her friend.")),
         ];
         let c = card(anna, &ps, &[], vec![]);
@@ -256,6 +269,12 @@ mod tests {
         assert_eq!(ids, ["a:1", "b:0"]);
         assert_eq!(c.passages, 4);
         assert_eq!(c.parts, BTreeMap::from([("1".to_string(), 1)]));
-        assert_eq!(c.themes[0], ThemeCount { theme: "memory".into(), count: 2 });
+        assert_eq!(
+            c.themes[0],
+            ThemeCount {
+                theme: "memory".into(),
+                count: 2
+            }
+        );
     }
 }

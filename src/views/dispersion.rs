@@ -48,7 +48,8 @@ pub struct Words {
 }
 
 fn part_key(p: &Passage) -> String {
-    p.part.map_or_else(|| NO_PART.to_string(), |n| n.to_string())
+    p.part
+        .map_or_else(|| NO_PART.to_string(), |n| n.to_string())
 }
 
 fn rate(n: u64, words: u64) -> f64 {
@@ -81,7 +82,9 @@ pub fn dispersion(passages: &[Arc<Passage>], terms: &[String]) -> Result<Vec<Ter
     let mut finders = vec![];
     for t in terms {
         let f = Finder::new(t).ok_or_else(|| {
-            Error::Usage(format!("{t:?} has no word to look for: give a word or a phrase"))
+            Error::Usage(format!(
+                "{t:?} has no word to look for: give a word or a phrase"
+            ))
         })?;
         finders.push(f);
     }
@@ -113,7 +116,12 @@ pub fn dispersion(passages: &[Arc<Passage>], terms: &[String]) -> Result<Vec<Ter
             d.total += n;
             *d.per_source.entry(p.source.clone()).or_default() += n;
             *d.per_part.entry(part_key(p)).or_default() += n;
-            let size = counted.per_source.get(&p.source).copied().unwrap_or(1).max(1);
+            let size = counted
+                .per_source
+                .get(&p.source)
+                .copied()
+                .unwrap_or(1)
+                .max(1);
             for m in found {
                 let within = super::word_count(&p.text[..m.start]) as u64;
                 let x = (here + within) as f64 / size as f64;
@@ -137,7 +145,8 @@ pub fn dispersion(passages: &[Arc<Passage>], terms: &[String]) -> Result<Vec<Ter
             .insert("all".into(), rate(d.total, counted.total));
         for (part, size) in &counted.per_part {
             let n = d.per_part.get(part).copied().unwrap_or(0);
-            d.per_1000_words_by_part.insert(part.clone(), rate(n, *size));
+            d.per_1000_words_by_part
+                .insert(part.clone(), rate(n, *size));
         }
         out.push(d);
     }

@@ -76,9 +76,11 @@ impl Options {
     }
 }
 
+/// Words as the index's tokenizer splits them (runs of letters and digits, so "don't" is two),
+/// so that `--width` counts what the match itself is counted in.
 fn word_spans(text: &str) -> Vec<Range<usize>> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*").expect("word regex"))
+    RE.get_or_init(|| Regex::new(r"[\p{Alphabetic}\p{N}]+").expect("word regex"))
         .find_iter(text)
         .map(|m| m.range())
         .collect()
@@ -146,6 +148,9 @@ pub fn for_filters(engine: &Engine, filters: &Filters, options: &Options) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A term, a width, and the (left, match, right) lines expected.
+    type Case<'a> = (&'a str, usize, &'a [(&'a str, &'a str, &'a str)]);
     use crate::model::Kind;
 
     fn passages(texts: &[&str]) -> Vec<Arc<Passage>> {
@@ -172,7 +177,7 @@ mod tests {
             "They defer nothing; the Deferral rumour spreads.",
         ]);
         // (term, width, expected (left, match, right) lines in reading order)
-        let cases: &[(&str, usize, &[(&str, &str, &str)])] = &[
+        let cases: &[Case] = &[
             (
                 "deferral",
                 3,
@@ -182,8 +187,20 @@ mod tests {
                     ("defer nothing; the", "Deferral", "rumour spreads"),
                 ],
             ),
-            ("deferral", 1, &[("five", "deferrals", "six"), ("A", "deferral", ""), ("the", "Deferral", "rumour")]),
-            ("deferral rumour", 2, &[("nothing; the", "Deferral rumour", "spreads")]),
+            (
+                "deferral",
+                1,
+                &[
+                    ("five", "deferrals", "six"),
+                    ("A", "deferral", ""),
+                    ("the", "Deferral", "rumour"),
+                ],
+            ),
+            (
+                "deferral rumour",
+                2,
+                &[("nothing; the", "Deferral rumour", "spreads")],
+            ),
         ];
         for (term, width, want) in cases {
             let lines = kwic(&ps, &opts(term, *width, Sort::Text)).unwrap();
@@ -217,8 +234,36 @@ mod tests {
     #[test]
     fn a_term_without_words_or_a_bad_width_is_a_usage_error() {
         let ps = passages(&["text"]);
-        for o in [opts("--", 6, Sort::Text), opts("tape", 0, Sort::Text), opts("tape", 99, Sort::Text)] {
+        for o in [
+            opts("--", 6, Sort::Text),
+            opts("tape", 0, Sort::Text),
+            opts("tape", 99, Sort::Text),
+        ] {
             assert!(matches!(kwic(&ps, &o), Err(Error::Usage(_))), "{o:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any term and text: no panic, and every line's match is a whole occurrence whose
+        /// analysed words are the term's, with at most `width` words a side.
+        #[test]
+        fn any_term_gives_lines_that_match_it(term in "\\PC{0,12}", text in "[a-zA-Z ,.'’]{0,80}", width in 1usize..8) {
+            let ps = passages(&[&text]);
+            let o = opts(&term, width, Sort::Left);
+            match kwic(&ps, &o) {
+                Err(Error::Usage(_)) => {}
+                Err(e) => panic!("{e}"),
+                Ok(lines) => {
+                    let mut a = crate::index::analyzer();
+                    let want = crate::index::analyse(&mut a, &term);
+                    for l in lines {
+                        proptest::prop_assert_eq!(crate::index::analyse(&mut a, &l.matched), want.clone());
+                        proptest::prop_assert_eq!(one_line(&text[l.at[0]..l.at[1]]), l.matched.clone());
+                        let words = |s: &str| word_spans(s).len();
+                        proptest::prop_assert!(words(&l.left) <= width && words(&l.right) <= width);
+                    }
+                }
+            }
         }
     }
 }

@@ -65,7 +65,11 @@ pub fn matrix(passages: &[Arc<Passage>], lexicon: &Lexicon) -> Matrix {
         }
     }
     let mut characters: Vec<String> = character_passages.keys().cloned().collect();
-    characters.sort_by(|a, b| character_passages[b].cmp(&character_passages[a]).then(a.cmp(b)));
+    characters.sort_by(|a, b| {
+        character_passages[b]
+            .cmp(&character_passages[a])
+            .then(a.cmp(b))
+    });
     let order = |t: &String| {
         lexicon
             .themes
@@ -124,8 +128,8 @@ mod tests {
             mk(2, &["Ben"], &[]),
             mk(3, &[], &["hope"]),
         ];
-        let lex = Lexicon::parse("[[theme]]\nname = \"memory\"\n[[theme]]\nname = \"loss\"\n")
-            .unwrap();
+        let lex =
+            Lexicon::parse("[[theme]]\nname = \"memory\"\n[[theme]]\nname = \"loss\"\n").unwrap();
         let m = matrix(&ps, &lex);
         assert_eq!(m.characters, ["Anna", "Ben"]);
         // Lexicon order first, then the rest by name.

@@ -223,8 +223,10 @@ impl SpeakerCues {
         // Patterns follow `{name}` with a word boundary or punctuation, which also keeps
         // "Kath" from matching inside "Kathy"; longest spellings are tried first.
         let name = format!("(?P<name>(?-i:{alternatives}))");
-        let names = Regex::new(&format!("(?:^|[^\\w])(?P<name>(?-i:{alternatives}))(?:[^\\w]|$)"))
-            .map_err(|e| e.to_string())?;
+        let names = Regex::new(&format!(
+            "(?:^|[^\\w])(?P<name>(?-i:{alternatives}))(?:[^\\w]|$)"
+        ))
+        .map_err(|e| e.to_string())?;
         let compile = |patterns: &[String], key: &str| -> std::result::Result<Vec<Regex>, String> {
             patterns
                 .iter()
@@ -289,8 +291,8 @@ impl SpeakerCues {
         if let Some(found) = self.find(&self.introductions, sentence) {
             return Some((found.0, sentence.to_string()));
         }
-        let speaks = crate::index::words(sentence)
-            .any(|w| self.speech_verbs.contains(&w.to_lowercase()));
+        let speaks =
+            crate::index::words(sentence).any(|w| self.speech_verbs.contains(&w.to_lowercase()));
         if !speaks {
             return None;
         }
@@ -437,7 +439,9 @@ fn in_passage(
         let (pages, used) = leading_pages(after).unwrap_or_default();
         let is_quote = p.kind == Kind::Quotation
             || !pages.is_empty()
-            || cues.find(&cues.attributions, &straight(&after[used..])).is_some();
+            || cues
+                .find(&cues.attributions, &straight(&after[used..]))
+                .is_some();
         if is_quote {
             pieces.push((s.inner.clone(), pages, s.outer.start, s.outer.end + used));
         }
@@ -494,12 +498,12 @@ fn in_passage(
         }
         // The sentence after: in this passage when more prose follows, else the next passage.
         let rest = after.trim();
-        let follow = if n + 1 == pieces.len() && rest.chars().filter(|c| c.is_alphabetic()).count() < 12
-        {
-            next.map(straight)
-        } else {
-            Some(rest.to_string())
-        };
+        let follow =
+            if n + 1 == pieces.len() && rest.chars().filter(|c| c.is_alphabetic()).count() < 12 {
+                next.map(straight)
+            } else {
+                Some(rest.to_string())
+            };
         if let Some(f) = follow {
             let first = sentences(&f)
                 .first()
@@ -625,7 +629,12 @@ fn merge(found: Vec<Found>, passages: &[Arc<Passage>], cues: &SpeakerCues) -> Ve
     quotes.into_iter().map(|(_, q)| q).collect()
 }
 
-fn one_quote(group: &[usize], found: &[Found], passages: &[Arc<Passage>], cues: &SpeakerCues) -> Quote {
+fn one_quote(
+    group: &[usize],
+    found: &[Found],
+    passages: &[Arc<Passage>],
+    cues: &SpeakerCues,
+) -> Quote {
     let members: Vec<&Found> = group.iter().map(|&i| &found[i]).collect();
     let fullest = members
         .iter()
@@ -771,6 +780,9 @@ pub fn for_filters(engine: &Engine, cues: &SpeakerCues, filters: &Filters) -> Re
 mod tests {
     use super::*;
 
+    /// Passages, the speaker expected and how it is found.
+    type Case<'a> = (&'a [(Kind, &'a str)], Option<&'a str>, Option<SpeakerFrom>);
+
     fn lexicon() -> Lexicon {
         Lexicon::parse(
             r#"
@@ -808,10 +820,13 @@ aliases = ["Mr Brook", "Brook"]
     fn speakers_come_from_cues_only() {
         use Kind::*;
         // (passages, expected speaker, expected source of it)
-        let cases: &[(&[(Kind, &str)], Option<&str>, Option<SpeakerFrom>)] = &[
+        let cases: &[Case] = &[
             (
                 &[
-                    (Plot, "Anna K., a quiet girl, keeps to herself, telling the others:"),
+                    (
+                        Plot,
+                        "Anna K., a quiet girl, keeps to herself, telling the others:",
+                    ),
                     (Quotation, "\"Nobody here will ever see the sea again.\""),
                 ],
                 Some("Anna"),
@@ -819,7 +834,10 @@ aliases = ["Mr Brook", "Brook"]
             ),
             (
                 &[
-                    (Plot, "Mr Brook loses his temper. He shouts at them all, admitting:"),
+                    (
+                        Plot,
+                        "Mr Brook loses his temper. He shouts at them all, admitting:",
+                    ),
                     (Quotation, "\"I never wanted any of you to know this.\""),
                 ],
                 Some("Mr Brook"),
@@ -836,7 +854,10 @@ aliases = ["Mr Brook", "Brook"]
             (
                 &[
                     (Quotation, "\"We were never meant to stay here for long.\""),
-                    (Analysis, "This confession from Brook changes how we read the ending."),
+                    (
+                        Analysis,
+                        "This confession from Brook changes how we read the ending.",
+                    ),
                 ],
                 Some("Mr Brook"),
                 Some(SpeakerFrom::FollowUp),
@@ -853,7 +874,10 @@ aliases = ["Mr Brook", "Brook"]
             (
                 &[
                     // A name in the sentence, but not its subject: no speaker.
-                    (Plot, "During a visit to Anna, the friends finally talk, and one says:"),
+                    (
+                        Plot,
+                        "During a visit to Anna, the friends finally talk, and one says:",
+                    ),
                     (Quotation, "\"We were never meant to stay here for long.\""),
                 ],
                 None,
@@ -863,7 +887,12 @@ aliases = ["Mr Brook", "Brook"]
         for (texts, speaker, from) in cases {
             let q = run(texts);
             assert_eq!(q.len(), 1, "{texts:?}");
-            assert_eq!(q[0].speaker.as_deref(), *speaker, "{texts:?}: {:?}", q[0].claims);
+            assert_eq!(
+                q[0].speaker.as_deref(),
+                *speaker,
+                "{texts:?}: {:?}",
+                q[0].claims
+            );
             assert_eq!(q[0].speaker_from, *from, "{texts:?}");
         }
     }
@@ -878,12 +907,18 @@ aliases = ["Mr Brook", "Brook"]
                  \"The sea was grey that morning and nobody spoke.\" (pp. 40-41)",
             ),
             (Quotation, "\"We were never meant to stay here for long.\""),
-            (Plot, "They call it \"the place we came from\" and never go back."),
+            (
+                Plot,
+                "They call it \"the place we came from\" and never go back.",
+            ),
         ]);
         assert_eq!(q.len(), 2, "{q:#?}");
         assert_eq!(q[0].pages, [12]);
         assert_eq!(q[0].sources.len(), 2);
-        assert_eq!(q[0].text, "We were never meant to stay here for long, not any of us.");
+        assert_eq!(
+            q[0].text,
+            "We were never meant to stay here for long, not any of us."
+        );
         assert_eq!(q[0].sources[1].pages, Vec::<u32>::new());
         assert_eq!(q[1].pages, [40, 41]);
         assert_eq!(q[1].sources.len(), 1);
@@ -893,13 +928,25 @@ aliases = ["Mr Brook", "Brook"]
     fn disagreeing_sources_leave_the_speaker_unset_and_say_why() {
         use Kind::*;
         let q = run(&[
-            (Quotation, "\"It is a pity, Annie, because we have tried so hard all along.\""),
-            (Quotation, "\"It is a pity, Annie, because we have tried so hard all along.\""),
-            (Analysis, "This metaphor, which Anna uses here, shows her despair."),
+            (
+                Quotation,
+                "\"It is a pity, Annie, because we have tried so hard all along.\"",
+            ),
+            (
+                Quotation,
+                "\"It is a pity, Annie, because we have tried so hard all along.\"",
+            ),
+            (
+                Analysis,
+                "This metaphor, which Anna uses here, shows her despair.",
+            ),
         ]);
         assert_eq!(q.len(), 1);
         assert_eq!(q[0].speaker, None);
         let d = q[0].disagreement.as_deref().unwrap();
-        assert!(d.contains("gives Anna") && d.contains("addresses Anna"), "{d}");
+        assert!(
+            d.contains("gives Anna") && d.contains("addresses Anna"),
+            "{d}"
+        );
     }
 }
