@@ -19,6 +19,16 @@ pub const CATEGORIES: [&str; 5] = [
     "misspelling",
 ];
 
+/// Categories a set may use besides [`CATEGORIES`]: the main set need not cover them, but the
+/// table reports them apart. A half-remembered quotation is its own need: words changed, dropped
+/// or reordered, so neither an exact phrase nor a plain question.
+pub const EXTRA_CATEGORIES: [&str; 1] = ["quotation"];
+
+/// Every category a question may have, the required ones first.
+pub fn all_categories() -> impl Iterator<Item = &'static str> {
+    CATEGORIES.iter().chain(EXTRA_CATEGORIES.iter()).copied()
+}
+
 /// Fewest words a judgment's substring may have: shorter ones risk matching unrelated passages.
 pub const MIN_JUDGMENT_WORDS: usize = 6;
 
@@ -120,12 +130,12 @@ impl QuestionSet {
             if q.query.trim().is_empty() {
                 return Err(format!("question {:?} has an empty query", q.id));
             }
-            if !CATEGORIES.contains(&q.category.as_str()) {
+            if !all_categories().any(|c| c == q.category) {
                 return Err(format!(
                     "question {:?} has category {:?}; expected one of {}",
                     q.id,
                     q.category,
-                    CATEGORIES.join(", ")
+                    all_categories().collect::<Vec<_>>().join(", ")
                 ));
             }
             match (&q.same_as, q.relevant.is_empty()) {
