@@ -365,3 +365,56 @@ fn dispersion_counts_every_occurrence_the_concordance_lists() {
         }
     }
 }
+
+/// Another book, laid out like a revision guide: a quotations list with "— Name, Chapter N"
+/// lines, and speech introduced in the plot summary.
+#[test]
+fn another_books_quotations_take_speakers_from_attribution_lines_and_introductions() {
+    let env = common::fixture(&[
+        (
+            "lexicon.toml",
+            "[[character]]\nname = \"Anna\"\naliases = [\"Anna K.\", \"Anna\"]\n\n\
+             [[character]]\nname = \"Ben\"\naliases = [\"Ben\"]\n",
+        ),
+        (
+            "guide.txt",
+            "Revision Guide\n\n\
+             Plot\n\n\
+             The family spends the winter in the old house by the shore. Anna, the eldest \
+             sister, loses patience with them at dinner and tells them all:\n\n\
+             \"We were never meant to stay here for long, whatever Father says.\"\n\n\
+             Ben repairs the roof alone and says nothing for weeks.\n\n\
+             Key Quotations\n\n\
+             \"Nobody here will ever see the sea again, not one of us.\" — Anna, Chapter 3\n\n\
+             \"I only wanted to keep the house standing for one more winter.\" — Ben, Chapter 9 (p. 112)\n\n\
+             \"The gulls were louder than the sea that morning.\"\n",
+        ),
+    ]);
+    let all = quotes(&env, &[]);
+    // (words, speaker, how)
+    for (words, speaker, from) in [
+        (
+            "never meant to stay",
+            Some("Anna"),
+            Some(SpeakerFrom::Introduction),
+        ),
+        (
+            "ever see the sea again",
+            Some("Anna"),
+            Some(SpeakerFrom::Attribution),
+        ),
+        (
+            "keep the house standing",
+            Some("Ben"),
+            Some(SpeakerFrom::Attribution),
+        ),
+        ("The gulls were louder", None, None),
+    ] {
+        let q = find(&all, words);
+        assert_eq!(q.speaker.as_deref(), speaker, "{words}: {:#?}", q);
+        assert_eq!(q.speaker_from, from, "{words}");
+    }
+    assert_eq!(find(&all, "keep the house standing").pages, [112]);
+    let (md, _) = stdout(&env, &["quotes", "--markdown"]);
+    assert!(md.contains("> — Ben, p. 112"), "{md}");
+}

@@ -21,7 +21,7 @@ pub const MAX_WIDTH: usize = 30;
 pub struct Line {
     /// Up to `width` words before the match, as written (line breaks as spaces).
     pub left: String,
-    /// The matched words as written ("deferrals" for `deferral`).
+    /// The matched words as written ("rumours" for `rumour`).
     #[serde(rename = "match")]
     pub matched: String,
     /// Up to `width` words after the match.

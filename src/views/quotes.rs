@@ -39,13 +39,13 @@ const SHARED_RUN: usize = 7;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SpeakerFrom {
-    /// An attribution beside the quotation: "— Miss Lucy, Chapter 7".
+    /// An attribution beside the quotation: "— Anna, Chapter 7".
     Attribution,
-    /// The sentence introducing it: "Miss Lucy tells the students:".
+    /// The sentence introducing it: "Anna tells the others:".
     Introduction,
-    /// The sentence after it: "This revelation from Miss Lucy …".
+    /// The sentence after it: "This revelation from Anna …".
     FollowUp,
-    /// Its own words: "I'm Ruth".
+    /// Its own words: "I'm Anna".
     OwnWords,
 }
 
@@ -80,7 +80,7 @@ pub struct Claim {
     /// Source and passage id of the quotation the cue stands beside.
     pub source: String,
     pub id: String,
-    /// The words of the cue ("This metaphor, spoken by Tommy").
+    /// The words of the cue ("This metaphor, spoken by Ben").
     pub evidence: String,
 }
 
@@ -208,7 +208,7 @@ impl SpeakerCues {
             }
         }
         let mut spellings: Vec<&String> = canonical.keys().collect();
-        // Longest first, so "Kathy H." wins over "Kathy" and "Kath".
+        // Longest first, so "Anna K." wins over "Anna" and "Ann".
         spellings.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         let alternatives = if spellings.is_empty() {
             // No characters: a name that can never match.
@@ -221,7 +221,7 @@ impl SpeakerCues {
                 .join("|")
         };
         // Patterns follow `{name}` with a word boundary or punctuation, which also keeps
-        // "Kath" from matching inside "Kathy"; longest spellings are tried first.
+        // "Ann" from matching inside "Anna"; longest spellings are tried first.
         let name = format!("(?P<name>(?-i:{alternatives}))");
         let names = Regex::new(&format!(
             "(?:^|[^\\w])(?P<name>(?-i:{alternatives}))(?:[^\\w]|$)"
@@ -441,7 +441,8 @@ fn in_passage(
             || !pages.is_empty()
             || cues
                 .find(&cues.attributions, &straight(&after[used..]))
-                .is_some();
+                .is_some()
+            || introduced(&text[..s.outer.start], prev, cues);
         if is_quote {
             pieces.push((s.inner.clone(), pages, s.outer.start, s.outer.end + used));
         }
@@ -542,6 +543,18 @@ fn in_passage(
         });
     }
     out
+}
+
+/// Whether a sentence naming a speaker introduces the quoted words that follow `before`:
+/// in the same passage, or at the end of the passage before when they open this one. Speech
+/// quoted in narration is a quotation when a source says who speaks it.
+fn introduced(before: &str, prev: Option<&str>, cues: &SpeakerCues) -> bool {
+    let intro = if before.trim().chars().all(|c| !c.is_alphabetic()) {
+        prev.map(straight)
+    } else {
+        Some(straight(before))
+    };
+    intro.is_some_and(|t| cues.introduction(&t).is_some())
 }
 
 /// Evidence as shown: at most about 120 characters, cut at a word.
