@@ -90,6 +90,150 @@ pub enum Command {
     /// Print the manual page (roff), made from the same definitions as --help.
     #[command(after_help = examples::MAN)]
     Man(ManArgs),
+    /// Every distinct quotation once, with its speaker (where a source gives it), pages and sources.
+    ///
+    /// The same words quoted by several summaries, or at different lengths, are one quotation;
+    /// a passage bundling several quotations gives one each. A speaker is shown only where a
+    /// source names them (an attribution, the sentence introducing the quotation, the one after
+    /// it, or the quotation's own words); where sources disagree, both are shown.
+    #[command(after_help = examples::QUOTES)]
+    Quotes(QuotesArgs),
+    /// Concordance: every occurrence of a word (with its other forms) or a phrase, aligned.
+    #[command(after_help = examples::KWIC)]
+    Kwic(KwicArgs),
+    /// Where terms fall: counts per source and per part, per 1,000 words, and a barcode per source.
+    #[command(after_help = examples::DISPERSION)]
+    Dispersion(DispersionArgs),
+    /// Characters x themes: the number of passages tagged with each pair.
+    #[command(after_help = examples::MATRIX)]
+    Matrix(MatrixArgs),
+    /// A character card: aliases, what the sources say, parts, themes, quotations, best passages.
+    #[command(after_help = examples::CHARACTER)]
+    Character(CharacterArgs),
+}
+
+/// Filters the browsing views share with search.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ViewFilters {
+    /// Only passages tagged with this theme (repeat for either; see `list themes`).
+    #[arg(long, value_name = "THEME")]
+    pub theme: Vec<String>,
+
+    /// Only passages about this character; aliases work.
+    #[arg(long, value_name = "NAME")]
+    pub character: Vec<String>,
+
+    /// Only passages from this source (see `list sources`).
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Vec<String>,
+
+    /// Only passages about this part of the book (see `list parts`).
+    #[arg(long, value_name = "PART")]
+    pub part: Vec<String>,
+
+    /// Only passages citing this page (e.g. 58, or a range 50-60).
+    #[arg(long, value_name = "PAGE")]
+    pub page: Vec<String>,
+}
+
+impl ViewFilters {
+    fn filters(self) -> nlmg_search::search::Filters {
+        nlmg_search::search::Filters {
+            theme: self.theme,
+            character: self.character,
+            source: self.source,
+            part: self.part,
+            page: self.page,
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct QuotesArgs {
+    #[command(flatten)]
+    pub filters: ViewFilters,
+
+    /// Print JSON Lines: one "quote" per quotation, then a "summary".
+    #[arg(long, conflicts_with_all = ["csv", "markdown"])]
+    pub json: bool,
+
+    /// Print CSV, one row per quotation.
+    #[arg(long, conflicts_with = "markdown")]
+    pub csv: bool,
+
+    /// Print Markdown, a handout to paste.
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub enum KwicSort {
+    /// Reading order.
+    #[default]
+    Text,
+    /// By the words before the match, nearest first.
+    Left,
+    /// By the words after the match.
+    Right,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct KwicArgs {
+    /// A word (its other forms match too) or a phrase.
+    #[arg(value_name = "TERM", required = true, num_args = 1..)]
+    pub term: Vec<String>,
+
+    /// Words of context on each side.
+    #[arg(long, default_value_t = 6, value_name = "N")]
+    pub width: usize,
+
+    /// Line order.
+    #[arg(long, value_enum, default_value_t = KwicSort::Text, value_name = "BY")]
+    pub sort: KwicSort,
+
+    #[command(flatten)]
+    pub filters: ViewFilters,
+
+    /// Print JSON Lines: one "line" per occurrence, then a "summary".
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DispersionArgs {
+    /// Words or phrases (quote a phrase), each plotted on its own.
+    #[arg(value_name = "TERM", required = true)]
+    pub terms: Vec<String>,
+
+    /// Print JSON Lines: one "term" per term, then a "summary".
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct MatrixArgs {
+    #[command(flatten)]
+    pub filters: ViewFilters,
+
+    /// Print JSON Lines: one "cell" per pair with the passage ids, then a "summary".
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+
+    /// Print CSV: a row per character, a column per theme.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CharacterArgs {
+    /// The character's name or any alias.
+    #[arg(value_name = "NAME", required = true, num_args = 1..)]
+    pub name: Vec<String>,
+
+    /// Print JSON Lines: one "character" card, then a "summary".
+    #[arg(long)]
+    pub json: bool,
 }
 
 impl Command {
@@ -101,6 +245,11 @@ impl Command {
             Command::Passages(_) => "passages",
             Command::Completions(_) => "completions",
             Command::Man(_) => "man",
+            Command::Quotes(_) => "quotes",
+            Command::Kwic(_) => "kwic",
+            Command::Dispersion(_) => "dispersion",
+            Command::Matrix(_) => "matrix",
+            Command::Character(_) => "character",
         }
     }
 }
@@ -308,6 +457,45 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         }
         Some(Command::Completions(a)) => complete::write_script(a.shell, out),
         Some(Command::Man(a)) => man::run(a.out.as_deref(), out),
+        Some(Command::Quotes(a)) => {
+            use commands::views::Format;
+            let format = match (a.json, a.csv, a.markdown) {
+                (true, _, _) => Format::Json,
+                (_, true, _) => Format::Csv,
+                (_, _, true) => Format::Markdown,
+                _ => Format::Text,
+            };
+            commands::views::quotes(&paths, &a.filters.filters(), format, out)
+        }
+        Some(Command::Kwic(a)) => commands::views::kwic(
+            &paths,
+            &a.filters.filters(),
+            &nlmg_search::views::kwic::Options {
+                term: a.term.join(" "),
+                width: a.width,
+                sort: match a.sort {
+                    KwicSort::Text => nlmg_search::views::kwic::Sort::Text,
+                    KwicSort::Left => nlmg_search::views::kwic::Sort::Left,
+                    KwicSort::Right => nlmg_search::views::kwic::Sort::Right,
+                },
+            },
+            a.json,
+            colour_mode(cli.global.color),
+            out,
+        ),
+        Some(Command::Dispersion(a)) => commands::views::dispersion(&paths, &a.terms, a.json, out),
+        Some(Command::Matrix(a)) => {
+            use commands::views::Format;
+            let format = match (a.json, a.csv) {
+                (true, _) => Format::Json,
+                (_, true) => Format::Csv,
+                _ => Format::Text,
+            };
+            commands::views::matrix(&paths, &a.filters.filters(), format, out)
+        }
+        Some(Command::Character(a)) => {
+            commands::views::character(&paths, &a.name.join(" "), a.json, out)
+        }
         Some(Command::Bench(a)) => commands::bench::run(
             &paths,
             &commands::bench::BenchOptions {
@@ -346,6 +534,14 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
             };
             commands::search::run(&paths, options, out)
         }
+    }
+}
+
+fn colour_mode(c: ColorChoice) -> commands::ColorMode {
+    match c {
+        ColorChoice::Auto => commands::ColorMode::Auto,
+        ColorChoice::Always => commands::ColorMode::Always,
+        ColorChoice::Never => commands::ColorMode::Never,
     }
 }
 

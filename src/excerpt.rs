@@ -94,6 +94,48 @@ fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     out
 }
 
+/// Finds every occurrence of a word or a phrase the way the index reads text: a word matches
+/// its whole stem family ("deferral" finds "deferrals"), a phrase its words in a row. What a
+/// concordance lines up on and a dispersion plot counts.
+pub struct Finder {
+    analyzer: TextAnalyzer,
+    /// The term's analysed words, in order: one for a word, several for a phrase.
+    stems: Vec<String>,
+}
+
+impl Finder {
+    /// A finder for `term`, or `None` when it has no word to look for (only punctuation).
+    pub fn new(term: &str) -> Option<Finder> {
+        let mut analyzer = crate::index::analyzer();
+        let stems = crate::index::analyse(&mut analyzer, term);
+        (!stems.is_empty()).then_some(Finder { analyzer, stems })
+    }
+
+    /// Byte ranges in `text` of each occurrence, in text order; a phrase's range spans its
+    /// first word to its last.
+    pub fn find(&mut self, text: &str) -> Vec<Range<usize>> {
+        let mut words: Vec<(Range<usize>, String)> = vec![];
+        let mut stream = self.analyzer.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            words.push((t.offset_from..t.offset_to, t.text.clone()));
+        }
+        let n = self.stems.len();
+        let mut found = vec![];
+        let mut i = 0;
+        while i + n <= words.len() {
+            let window = &words[i..i + n];
+            if window.iter().zip(&self.stems).all(|((_, w), s)| w == s) {
+                found.push(window[0].0.start..window[n - 1].0.end);
+                i += n;
+            } else {
+                i += 1;
+            }
+        }
+        found
+    }
+}
+
 /// A text's sentences and analysed words, computed once and reused for every query (sentence
 /// splitting and stemming are most of an excerpt's cost).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -5,6 +5,8 @@
 //! [`index`] → [`search`] → [`excerpt`] → [`output`]. [`commands`] is the command layer that
 //! the binary dispatches to. Only `index`, `search` and `excerpt` name tantivy types.
 //! [`dedup`] and [`similar`] work out, at index time, what a search compares passages by.
+//! [`views`] browse what the index holds (quotations, concordance, dispersion, characters ×
+//! themes, character cards) over passages selected as a search selects them.
 //! [`eval`] stands beside the pipeline: it scores search results against judged questions;
 //! [`suggest`] words what to say about a filter value that matches nothing.
 
@@ -26,5 +28,6 @@ pub mod segment;
 pub mod similar;
 pub mod suggest;
 pub mod tag;
+pub mod views;
 
 pub use error::{Error, Result};

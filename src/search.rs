@@ -797,6 +797,29 @@ impl Engine {
         &self.meta
     }
 
+    /// The corpus's lexicon, as loaded when the index was opened.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Every passage the filters admit (all of them when there are none), in reading order:
+    /// what the browsing views (quotations, concordance, matrix) work over, selected exactly
+    /// as a search with the same filters selects, with the same errors for unknown values.
+    pub fn passages(&self, filters: &Filters) -> Result<Vec<Arc<Passage>>> {
+        let searcher = self.reader.searcher();
+        let query = self
+            .filter_query(filters)?
+            .unwrap_or_else(|| Box::new(tantivy::query::AllQuery));
+        let top = TopDocs::with_limit(self.meta.passages.max(1))
+            .order_by_fast_field::<u64>("order", Order::Asc);
+        let docs = searcher
+            .search(&*query, &top)
+            .map_err(index::tantivy_error)?;
+        docs.into_iter()
+            .map(|(_, addr)| self.passage_at(&searcher, addr))
+            .collect()
+    }
+
     /// Runs one search: validates filters, parses the query, ranks, counts facets, builds excerpts.
     pub fn search(&self, req: &Request) -> Result<Response> {
         let started = Instant::now();

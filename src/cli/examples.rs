@@ -62,6 +62,45 @@ Examples:
   nlmg-search man > ~/.local/share/man/man1/nlmg-search.1
   nlmg-search man --out ~/.local/share/man/man1 one page per command";
 
+/// `quotes`.
+pub const QUOTES: &str = "\
+Examples:
+  nlmg-search quotes                          every quotation, with speaker and pages
+  nlmg-search quotes --page 50-60 --markdown  a handout to paste
+  nlmg-search quotes --json | jq 'select(.type==\"quote\") | .speaker'
+
+Speaker cues are data: data/speaker-cues.toml (built in), plus quotes.toml in the corpus.";
+
+/// `kwic`.
+pub const KWIC: &str = "\
+Examples:
+  nlmg-search kwic deferral                   every use, \"deferrals\" too
+  nlmg-search kwic 'told and not told'        a phrase
+  nlmg-search kwic carer --width 4 --sort left  sorted by the words before";
+
+/// `dispersion`.
+pub const DISPERSION: &str = "\
+Examples:
+  nlmg-search dispersion deferral             per source, per part, and a barcode
+  nlmg-search dispersion carer donor Norfolk  several terms side by side
+  nlmg-search dispersion 'extra years' --json  JSON Lines for other tools";
+
+/// `matrix`.
+pub const MATRIX: &str = "\
+Examples:
+  nlmg-search matrix                          characters x themes, passage counts
+  nlmg-search matrix --csv > matrix.csv       for a spreadsheet
+  nlmg-search matrix --json | jq 'select(.type==\"cell\" and .count>0)'
+
+The passages behind a cell: nlmg-search --character ruth --theme manipulation";
+
+/// `character`.
+pub const CHARACTER: &str = "\
+Examples:
+  nlmg-search character ruth                  the card for one character
+  nlmg-search character kath                  aliases work
+  nlmg-search character 'Miss Lucy' --json    JSON Lines for other tools";
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;

@@ -9,6 +9,7 @@ pub mod interrupt;
 pub mod list;
 pub mod passages;
 pub mod search;
+pub mod views;
 
 use std::path::PathBuf;
 

@@ -5,6 +5,7 @@ pub mod hits;
 pub mod json;
 pub mod passages;
 pub mod progress;
+pub mod views;
 
 use crate::model::Warning;
 
