@@ -25,6 +25,13 @@ To search for a word that is also a command name, put `--` before it: nlmg-searc
 
 Exit status: 0 if something was found, 1 if nothing was, 2 on error.";
 
+const BENCH_HELP: &str = "\
+Examples:
+  nlmg-search bench                                  the corpus as it is
+  nlmg-search bench --scale 300                      300 varied copies, in a temporary directory
+  nlmg-search bench --scale 300 --exact-copies       300 identical copies
+  nlmg-search bench --scale 300 --write-corpus big   write the 300 copies to ./big and stop";
+
 /// Search summaries of Kazuo Ishiguro's "Never Let Me Go".
 ///
 /// With a query, prints the passages that best answer it, best first, with the matching words
@@ -75,6 +82,7 @@ pub enum Command {
     /// the old one and swapped in when complete, so searches keep working meanwhile.
     Index(IndexArgs),
     /// Measure query speed: latency percentiles, throughput, cold start, memory.
+    #[command(after_help = BENCH_HELP)]
     Bench(BenchArgs),
     /// List the values of a tag with passage counts (use them with the search filters).
     List(ListArgs),
@@ -210,8 +218,32 @@ pub struct BenchArgs {
     pub warmup: usize,
 
     /// Benchmark a synthetic corpus of N copies of the corpus, built in a temporary directory.
+    ///
+    /// Copy 0 is the corpus itself; every other copy has some words respelt, sentences
+    /// recombined and names varied, so the vocabulary grows with N as real text does and
+    /// near-duplicates are rare. The same --seed always gives the same corpus.
     #[arg(long, value_name = "N")]
     pub scale: Option<usize>,
+
+    /// With --scale: make every copy byte for byte the corpus (the vocabulary stays that of one
+    /// copy, and near-duplicate grouping folds the copies into one hit).
+    #[arg(long, requires = "scale")]
+    pub exact_copies: bool,
+
+    /// With --scale: the seed the copies are varied from.
+    #[arg(
+        long,
+        requires = "scale",
+        conflicts_with = "exact_copies",
+        value_name = "N",
+        default_value_t = nlmg_search::bench::CopyText::DEFAULT_SEED
+    )]
+    pub seed: u64,
+
+    /// With --scale: write the scaled corpus to DIR (new or empty) and stop, so other tools
+    /// can be measured on the same text.
+    #[arg(long, requires = "scale", value_name = "DIR")]
+    pub write_corpus: Option<PathBuf>,
 
     /// Print the report as one JSON object.
     #[arg(long)]
@@ -285,6 +317,12 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
                 iterations: a.iterations,
                 warmup: a.warmup,
                 scale: a.scale,
+                copies: if a.exact_copies {
+                    nlmg_search::bench::CopyText::Exact
+                } else {
+                    nlmg_search::bench::CopyText::Distinct { seed: a.seed }
+                },
+                write_corpus: a.write_corpus,
                 json: a.json,
             },
             out,
