@@ -32,6 +32,14 @@ Examples:
   nlmg-search bench --scale 300 --exact-copies       300 identical copies
   nlmg-search bench --scale 300 --write-corpus big   write the 300 copies to ./big and stop";
 
+const EXPORT_HELP: &str = "\
+Examples:
+  nlmg-search export --format opensearch --out export      export/index.json, export/bulk.ndjson
+  nlmg-search export --format quickwit --out export        export/index-config.json, export/documents.ndjson
+  nlmg-search export --format quickwit | head -1           the first document
+
+See docs/scaling.md for handing the files to each engine.";
+
 /// Search summaries of Kazuo Ishiguro's "Never Let Me Go".
 ///
 /// With a query, prints the passages that best answer it, best first, with the matching words
@@ -88,6 +96,14 @@ pub enum Command {
     List(ListArgs),
     /// Print every passage with its tags, for inspecting how the corpus was read.
     Passages(PassagesArgs),
+    /// Write every passage with its tags in OpenSearch's or Quickwit's ingest format.
+    ///
+    /// With --out DIR: the documents as NDJSON (OpenSearch: bulk action and document pairs;
+    /// Quickwit: one document a line) and the index definition (OpenSearch: index settings and
+    /// mapping; Quickwit: index config), text with an English stemming analyzer, tags as
+    /// keywords, every field stored. Without --out, the documents alone go to stdout.
+    #[command(after_help = EXPORT_HELP)]
+    Export(ExportArgs),
 }
 
 impl Command {
@@ -97,6 +113,7 @@ impl Command {
             Command::Bench(_) => "bench",
             Command::List(_) => "list",
             Command::Passages(_) => "passages",
+            Command::Export(_) => "export",
         }
     }
 }
@@ -271,6 +288,26 @@ pub struct ListArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// OpenSearch (or Elasticsearch): bulk NDJSON and an index body.
+    Opensearch,
+    /// Quickwit: NDJSON documents and an index config.
+    Quickwit,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ExportArgs {
+    /// The engine to write for.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+
+    /// Directory for the documents and the index definition (created if missing; the two files
+    /// are replaced whole).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct PassagesArgs {
     /// Only passages from this source (repeatable).
@@ -305,6 +342,17 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
             &commands::passages::PassagesConfig {
                 sources: a.source,
                 json: a.json,
+            },
+            out,
+        ),
+        Some(Command::Export(a)) => commands::export::run(
+            &paths,
+            &commands::export::ExportConfig {
+                format: match a.format {
+                    ExportFormat::Opensearch => nlmg_search::export::Format::OpenSearch,
+                    ExportFormat::Quickwit => nlmg_search::export::Format::Quickwit,
+                },
+                out: a.out,
             },
             out,
         ),

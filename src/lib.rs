@@ -6,6 +6,7 @@
 //! the binary dispatches to. Only `index`, `search` and `excerpt` name tantivy types.
 //! [`dedup`] and [`similar`] work out, at index time, what a search compares passages by.
 //! [`eval`] stands beside the pipeline: it scores search results against judged questions.
+//! [`export`] hands the passages to another engine (OpenSearch, Quickwit) when one machine is not enough.
 
 pub mod bench;
 pub mod clean;
@@ -15,6 +16,7 @@ pub mod dedup;
 pub mod error;
 pub mod eval;
 pub mod excerpt;
+pub mod export;
 pub mod index;
 pub mod ingest;
 pub mod lexicon;
