@@ -63,6 +63,9 @@ pub struct Document {
     pub themes: Vec<String>,
     pub pages: Vec<u32>,
     pub text: String,
+    /// Id of the first passage of its near-duplicate group (its own id when it has none), so
+    /// the engine can collapse copies of one quotation into one hit as nlmg-search does.
+    pub group: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +96,7 @@ pub const FIELDS: &[(&str, Role, bool)] = &[
     ("themes", Role::Keyword, true),
     ("pages", Role::Number, true),
     ("text", Role::Text, false),
+    ("group", Role::Keyword, false),
     ("prev", Role::Keyword, false),
     ("next", Role::Keyword, false),
 ];
@@ -132,14 +136,14 @@ pub fn export(corpus: &Corpus, format: Format, index: &str) -> Export {
         .iter()
         .map(|s| (s.id.as_str(), s.title.as_str()))
         .collect();
+    let groups = crate::dedup::groups(&corpus.passages);
     let documents = corpus
         .passages
         .iter()
-        .map(|p| {
-            document(
-                p,
-                titles.get(p.source.as_str()).copied().unwrap_or(&p.source),
-            )
+        .zip(groups)
+        .map(|(p, g)| {
+            let title = titles.get(p.source.as_str()).copied().unwrap_or(&p.source);
+            document(p, title, &corpus.passages[g].id)
         })
         .collect();
     let config = match format {
@@ -154,7 +158,7 @@ pub fn export(corpus: &Corpus, format: Format, index: &str) -> Export {
     }
 }
 
-fn document(p: &Passage, title: &str) -> Document {
+fn document(p: &Passage, title: &str, group: &str) -> Document {
     Document {
         id: p.id.clone(),
         source: p.source.clone(),
@@ -167,6 +171,7 @@ fn document(p: &Passage, title: &str) -> Document {
         themes: p.themes.clone(),
         pages: p.pages.clone(),
         text: p.text.clone(),
+        group: group.to_string(),
         prev: p.prev.clone(),
         next: p.next.clone(),
     }
@@ -290,6 +295,10 @@ mod tests {
             assert_eq!(back[0].title, "Reading notes");
             assert_eq!(back[0].pages, [12, 14]);
             assert_eq!(back[1].kind, "quotation");
+            assert_eq!(
+                (back[0].group.as_str(), back[1].group.as_str()),
+                ("notes:0", "notes:1")
+            );
         }
     }
 
@@ -306,6 +315,20 @@ mod tests {
             }
             assert_eq!(names.len(), FIELDS.len(), "{format:?}");
         }
+    }
+
+    #[test]
+    fn a_near_duplicate_carries_the_group_of_its_first_copy() {
+        let quote = "The problem, as I see it, is that you have been told and not told, \
+                     and none of you really understand it.";
+        let mut c = corpus();
+        c.passages
+            .push(Passage::sample("notes", 2, Kind::Quotation, quote));
+        c.passages
+            .push(Passage::sample("notes", 3, Kind::Analysis, quote));
+        let e = export(&c, Format::Quickwit, "nlmg");
+        let groups: Vec<&str> = e.documents.iter().map(|d| d.group.as_str()).collect();
+        assert_eq!(groups, ["notes:0", "notes:1", "notes:2", "notes:2"]);
     }
 
     #[test]
