@@ -31,8 +31,10 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("index") if args.len() == 3 => index(Path::new(&args[1]), Path::new(&args[2])),
         Some("search") if args.len() >= 3 => search(Path::new(&args[1]), &args[2..].join(" ")),
-        _ => Err("usage: floor index PASSAGES.jsonl INDEX_DIR | floor search INDEX_DIR QUERY…"
-            .to_string()),
+        _ => Err(
+            "usage: floor index PASSAGES.jsonl INDEX_DIR | floor search INDEX_DIR QUERY…"
+                .to_string(),
+        ),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
