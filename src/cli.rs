@@ -110,6 +110,14 @@ pub enum Command {
     /// A character card: aliases, what the sources say, parts, themes, quotations, best passages.
     #[command(after_help = examples::CHARACTER)]
     Character(CharacterArgs),
+    /// Write every passage with its tags in OpenSearch's or Quickwit's ingest format.
+    ///
+    /// With --out DIR: the documents as NDJSON (OpenSearch: bulk action and document pairs;
+    /// Quickwit: one document a line) and the index definition (OpenSearch: index settings and
+    /// mapping; Quickwit: index config), text with an English stemming analyzer, tags as
+    /// keywords, every field stored. Without --out, the documents alone go to stdout.
+    #[command(after_help = examples::EXPORT)]
+    Export(ExportArgs),
 }
 
 /// Filters the browsing views share with search.
@@ -250,6 +258,7 @@ impl Command {
             Command::Dispersion(_) => "dispersion",
             Command::Matrix(_) => "matrix",
             Command::Character(_) => "character",
+            Command::Export(_) => "export",
         }
     }
 }
@@ -367,8 +376,32 @@ pub struct BenchArgs {
     pub warmup: usize,
 
     /// Benchmark a synthetic corpus of N copies of the corpus, built in a temporary directory.
+    ///
+    /// Copy 0 is the corpus itself; every other copy has some words respelt, sentences
+    /// recombined and names varied, so the vocabulary grows with N as real text does and
+    /// near-duplicates are rare. The same --seed always gives the same corpus.
     #[arg(long, value_name = "N")]
     pub scale: Option<usize>,
+
+    /// With --scale: make every copy byte for byte the corpus (the vocabulary stays that of one
+    /// copy, and near-duplicate grouping folds the copies into one hit).
+    #[arg(long, requires = "scale")]
+    pub exact_copies: bool,
+
+    /// With --scale: the seed the copies are varied from.
+    #[arg(
+        long,
+        requires = "scale",
+        conflicts_with = "exact_copies",
+        value_name = "N",
+        default_value_t = nlmg_search::bench::CopyText::DEFAULT_SEED
+    )]
+    pub seed: u64,
+
+    /// With --scale: write the scaled corpus to DIR (new or empty) and stop, so other tools
+    /// can be measured on the same text.
+    #[arg(long, requires = "scale", value_name = "DIR")]
+    pub write_corpus: Option<PathBuf>,
 
     /// Print the report as one JSON object.
     #[arg(long)]
@@ -394,6 +427,26 @@ pub struct ListArgs {
     /// Print JSON Lines: {"value":…,"count":…}.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// OpenSearch (or Elasticsearch): bulk NDJSON and an index body.
+    Opensearch,
+    /// Quickwit: NDJSON documents and an index config.
+    Quickwit,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ExportArgs {
+    /// The engine to write for.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+
+    /// Directory for the documents and the index definition (created if missing; the two files
+    /// are replaced whole).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -496,6 +549,17 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         Some(Command::Character(a)) => {
             commands::views::character(&paths, &a.name.join(" "), a.json, out)
         }
+        Some(Command::Export(a)) => commands::export::run(
+            &paths,
+            &commands::export::ExportConfig {
+                format: match a.format {
+                    ExportFormat::Opensearch => nlmg_search::export::Format::OpenSearch,
+                    ExportFormat::Quickwit => nlmg_search::export::Format::Quickwit,
+                },
+                out: a.out,
+            },
+            out,
+        ),
         Some(Command::Bench(a)) => commands::bench::run(
             &paths,
             &commands::bench::BenchOptions {
@@ -503,6 +567,12 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
                 iterations: a.iterations,
                 warmup: a.warmup,
                 scale: a.scale,
+                copies: if a.exact_copies {
+                    nlmg_search::bench::CopyText::Exact
+                } else {
+                    nlmg_search::bench::CopyText::Distinct { seed: a.seed }
+                },
+                write_corpus: a.write_corpus,
                 json: a.json,
             },
             out,

@@ -9,6 +9,8 @@
 //! themes, character cards) over passages selected as a search selects them.
 //! [`eval`] stands beside the pipeline: it scores search results against judged questions;
 //! [`suggest`] words what to say about a filter value that matches nothing.
+//! [`export`] hands the passages to another engine (OpenSearch, Quickwit) when one machine is
+//! not enough.
 
 pub mod bench;
 pub mod clean;
@@ -18,6 +20,7 @@ pub mod dedup;
 pub mod error;
 pub mod eval;
 pub mod excerpt;
+pub mod export;
 pub mod index;
 pub mod ingest;
 pub mod lexicon;

@@ -4,7 +4,7 @@
 //! through the library is in the same file once the engine exists. Known parser killers are kept as
 //! regression cases.
 
-mod hardening_common;
+mod common;
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -14,7 +14,7 @@ use nlmg_search::Error;
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
 
-use hardening_common::*;
+use common::*;
 
 /// Queries that crashed or hung query parsers before (tantivy #3031, #2498, PR #3075, and ours).
 fn known_killers() -> Vec<String> {

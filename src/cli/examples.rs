@@ -32,8 +32,8 @@ Ctrl-C stops a build and leaves the index as it was (exit status 130).";
 pub const BENCH: &str = "\
 Examples:
   nlmg-search bench                             latency percentiles per query kind
-  nlmg-search bench --scale 100                 on 100 copies of the corpus, with indexing
-  nlmg-search bench --json | jq .kinds          the report as one JSON object";
+  nlmg-search bench --scale 300                 300 varied copies (distinct text), with indexing
+  nlmg-search bench --scale 300 --exact-copies  300 identical copies";
 
 pub const LIST: &str = "\
 Examples:
@@ -100,6 +100,15 @@ Examples:
   nlmg-search character ruth                  the card for one character
   nlmg-search character kath                  aliases work
   nlmg-search character 'Miss Lucy' --json    JSON Lines for other tools";
+
+/// `export`.
+pub const EXPORT: &str = "\
+Examples:
+  nlmg-search export --format opensearch --out export  export/index.json, export/bulk.ndjson
+  nlmg-search export --format quickwit --out export    index config and documents.ndjson
+  nlmg-search export --format quickwit | head -1       the first document
+
+See docs/scaling.md for handing the files to each engine.";
 
 #[cfg(test)]
 mod tests {

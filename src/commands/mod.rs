@@ -4,6 +4,7 @@
 //! Commands write only to the writer they are given; `main` decides where that goes.
 
 pub mod bench;
+pub mod export;
 pub mod index;
 pub mod interrupt;
 pub mod list;

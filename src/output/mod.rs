@@ -1,6 +1,7 @@
 //! Printers: the terminal view and JSON Lines. The only library code that formats for people.
 
 pub mod bench;
+pub mod export;
 pub mod hits;
 pub mod json;
 pub mod passages;
