@@ -1,33 +1,36 @@
 #!/usr/bin/env bash
-# Wall time of one whole search command, side by side with `rg -i` and `grep -ri` over the same
-# corpus, at several corpus sizes (copies of the shipped corpus, as `nlmg-search bench --scale`
-# makes them). Prints each tool's median, its ratio to rg, and its peak RSS.
+# Whole-command cost of nlmg-search beside a floor and a scan, on the same text, at several corpus
+# sizes: the floor is benches/floor.rs (a minimal tantivy index and search over the same
+# passages: one text field, default settings, top 10), the scan is `rg -i` over the summaries.
+# Every figure is also given as a ratio to the floor measured in the same run.
 #
-#   benches/compare.sh [--scales "1 300"] [--tools "nlmg rg grep"] [--runs N] [--warmup N]
+#   benches/compare.sh [--scales "1 300"] [--exact-copies] [--runs N] [--warmup N]
 #                      [--out DIR] [QUERY...]
 #
-# QUERY defaults to `deferral`; each query is one hyperfine comparison per scale. The engine's
-# index is built before timing (`nlmg-search index`); if that fails, the engine is left out and
-# only rg and grep are compared. NLMG_BIN points at a binary; by default target/release is built.
-# Exports (hyperfine JSON and Markdown) go to --out (default target/compare).
+# The corpus of each scale is `nlmg-search bench --scale N --write-corpus DIR`: distinct text
+# (words respelt, sentences recombined, names varied) unless --exact-copies. For each scale:
+# index build time and peak RSS of nlmg-search and of the floor (one run each), then one
+# hyperfine comparison per QUERY (default: deferral) of nlmg-search, the floor and rg -i.
+# NLMG_BIN and FLOOR_BIN point at binaries; by default `cargo build --release --all-targets`
+# builds both. hyperfine exports (JSON, Markdown) go to --out (default target/compare).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 scales="1 300"
-tools="nlmg rg grep"
-runs=30
+runs=20
 warmup=3
+exact=()
 out="$root/target/compare"
 queries=()
 
 while (($#)); do
     case "$1" in
     --scales) scales=$2; shift 2 ;;
-    --tools) tools=$2; shift 2 ;;
+    --exact-copies) exact=(--exact-copies); shift ;;
     --runs) runs=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; queries+=("$@"); break ;;
     -*) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) queries+=("$1"); shift ;;
@@ -35,110 +38,68 @@ while (($#)); do
 done
 ((${#queries[@]})) || queries=(deferral)
 
-need() {
-    local missing=()
-    for pkg in "$@"; do
-        case "$pkg" in
-        hyperfine) command -v hyperfine >/dev/null || missing+=(hyperfine) ;;
-        ripgrep) command -v rg >/dev/null || missing+=(ripgrep) ;;
-        jq) command -v jq >/dev/null || missing+=(jq) ;;
-        esac
-    done
-    ((${#missing[@]})) || return 0
-    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-        echo "compare.sh: installing ${missing[*]}" >&2
-        apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
-    else
-        echo "compare.sh: please install ${missing[*]}" >&2
-        exit 2
-    fi
-}
-need hyperfine ripgrep jq
-
-has_tool() { [[ " $tools " == *" $1 "* ]]; }
+for tool in hyperfine rg jq; do
+    command -v "$tool" >/dev/null || { echo "compare.sh: please install $tool" >&2; exit 2; }
+done
+[[ -x /usr/bin/time ]] || { echo "compare.sh: please install GNU time (/usr/bin/time)" >&2; exit 2; }
 
 bin=${NLMG_BIN:-}
-if has_tool nlmg && [[ -z $bin ]]; then
-    (cd "$root" && cargo build --release --quiet)
-    bin="$root/target/release/nlmg-search"
+floor=${FLOOR_BIN:-}
+if [[ -z $bin || -z $floor ]]; then
+    (cd "$root" && cargo build --release --all-targets --quiet)
+    bin=${bin:-$root/target/release/nlmg-search}
+    floor=${floor:-$root/target/release/examples/floor}
 fi
 
 mkdir -p "$out"
 work=$(mktemp -d "${TMPDIR:-/tmp}/nlmg-compare.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# N copies of every summary under distinct names (study-guide-0007.txt), the data files once:
-# the same layout as `nlmg-search bench --scale N`.
-make_corpus() {
-    local n=$1 dst=$2 width=4 f stem i
-    mkdir -p "$dst"
-    ((${#n} > width)) && width=${#n}
-    for f in "$root"/corpus/*; do
-        [[ -f $f ]] || continue
-        if [[ $f == *.txt ]]; then
-            stem=$(basename "$f" .txt)
-            for ((i = 0; i < n; i++)); do
-                cp "$f" "$dst/$(printf "%s-%0${width}d.txt" "$stem" "$i")"
-            done
-        else
-            cp "$f" "$dst/"
-        fi
-    done
+# Wall seconds and peak RSS (kB) of one run of a command: "seconds kB".
+measure() {
+    /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>"$work/stderr" ||
+        { echo "compare.sh: failed: $*" >&2; cat "$work/stderr" >&2; exit 1; }
+    cat "$work/time"
 }
-
-peak_rss_kb() {
-    /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1
-}
+ratio() { jq -n "$1 / $2 * 100 | round / 100"; }
 
 for scale in $scales; do
-    corpus="$work/corpus-$scale"
-    index="$work/index-$scale"
-    make_corpus "$scale" "$corpus"
-    size=$(du -sb "$corpus" | cut -f1)
+    corpus="$work/corpus-$scale" index="$work/index-$scale" findex="$work/floor-$scale"
+    "$bin" --corpus "$root/corpus" bench --scale "$scale" "${exact[@]}" --write-corpus "$corpus" \
+        >/dev/null 2>&1
     echo
-    echo "== ${scale}× corpus: $(ls "$corpus" | wc -l) files, $size bytes"
-    use_nlmg=false
-    if has_tool nlmg; then
-        t0=$(date +%s%N)
-        if "$bin" --corpus "$corpus" --index "$index" index >/dev/null 2>"$work/index.err"; then
-            t1=$(date +%s%N)
-            echo "index built in $(((t1 - t0) / 1000000)) ms (one run, includes process start)"
-            use_nlmg=true
-        else
-            echo "nlmg-search index failed, leaving the engine out: $(head -1 "$work/index.err")"
-        fi
-    fi
+    echo "== ${scale}× ($( ((${#exact[@]})) && echo exact copies || echo distinct text)):" \
+        "$(ls "$corpus"/*.txt | wc -l) summaries, $(cat "$corpus"/*.txt | wc -c) bytes"
+
+    "$bin" --corpus "$corpus" passages --json >"$work/passages-$scale.jsonl"
+    echo "   $(wc -l <"$work/passages-$scale.jsonl") passages"
+    read -r nlmg_s nlmg_kb < <(measure "$bin" --corpus "$corpus" --index "$index" index)
+    read -r floor_s floor_kb < <(measure "$floor" index "$work/passages-$scale.jsonl" "$findex")
+    printf '%-24s %10s %10s %12s\n' "index build (one run)" "seconds" "× floor" "peak RSS kB"
+    printf '%-24s %10s %10s %12s\n' floor "$floor_s" 1 "$floor_kb"
+    printf '%-24s %10s %10s %12s\n' nlmg-search "$nlmg_s" "$(ratio "$nlmg_s" "$floor_s")" "$nlmg_kb"
+
     for q in "${queries[@]}"; do
-        names=() cmds=()
-        if $use_nlmg; then
-            names+=(nlmg-search)
-            cmds+=("$bin --corpus $corpus --index $index --color never '$q'")
-        fi
-        if has_tool rg; then
-            names+=("rg -i")
-            cmds+=("rg -i '$q' $corpus/")
-        fi
-        if has_tool grep; then
-            names+=("grep -ri")
-            cmds+=("grep -ri '$q' $corpus/")
-        fi
         tag="${scale}x-$(echo "$q" | tr -c 'A-Za-z0-9' '_' | sed 's/_*$//')"
-        args=(--warmup "$warmup" --runs "$runs" --ignore-failure --shell=none --style basic
-            --output=pipe --export-json "$out/$tag.json" --export-markdown "$out/$tag.md")
-        for i in "${!cmds[@]}"; do args+=(--command-name "${names[$i]}" "${cmds[$i]}"); done
-        echo "-- query: $q"
-        hyperfine "${args[@]}" >"$out/$tag.log"
-        rg_median=$(jq -r '.results[] | select(.command == "rg -i") | .median' "$out/$tag.json")
-        printf '%-12s %12s %10s %10s %14s\n' tool "median ms" "mean ms" "× rg" "peak RSS kB"
-        for i in "${!cmds[@]}"; do
-            read -r median mean < <(jq -r --arg c "${names[$i]}" \
-                '.results[] | select(.command == $c) | "\(.median) \(.mean)"' "$out/$tag.json")
-            ratio=-
-            [[ -n $rg_median ]] && ratio=$(jq -n "$median / $rg_median * 1000 | round / 1000")
-            eval "set -- ${cmds[$i]}"
-            rss=$(peak_rss_kb "$@")
-            printf '%-12s %12.2f %10.2f %10s %14s\n' "${names[$i]}" \
-                "$(jq -n "$median * 1000")" "$(jq -n "$mean * 1000")" "$ratio" "$rss"
+        hyperfine --warmup "$warmup" --runs "$runs" --ignore-failure --shell=none --style basic \
+            --output=pipe --export-json "$out/$tag.json" --export-markdown "$out/$tag.md" \
+            --command-name floor "$floor search $findex '$q'" \
+            --command-name nlmg-search "$bin --corpus $corpus --index $index --color never '$q'" \
+            --command-name "rg -i" "rg -i '$q' $corpus/" >"$out/$tag.log" 2>&1
+        median() { jq -r --arg c "$1" '.results[] | select(.command == $c) | .median' "$out/$tag.json"; }
+        f=$(median floor) r=$(median "rg -i")
+        echo "-- search: $q"
+        printf '%-24s %10s %10s %10s %12s\n' "" "median ms" "× floor" "× rg -i" "peak RSS kB"
+        for name in floor nlmg-search "rg -i"; do
+            m=$(median "$name")
+            case $name in
+            floor) cmd=("$floor" search "$findex" "$q") ;;
+            nlmg-search) cmd=("$bin" --corpus "$corpus" --index "$index" --color never "$q") ;;
+            *) cmd=(rg -i "$q" "$corpus/") ;;
+            esac
+            /usr/bin/time -f %M -o "$work/rss" "${cmd[@]}" >/dev/null 2>&1 || true
+            printf '%-24s %10.2f %10s %10s %12s\n' "$name" "$(jq -n "$m * 1000")" \
+                "$(ratio "$m" "$f")" "$(ratio "$m" "$r")" "$(cat "$work/rss")"
         done
     done
 done

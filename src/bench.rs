@@ -11,6 +11,9 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::model::{Corpus, Kind, Passage};
 
+mod vary;
+pub use vary::vary;
+
 // ---------------------------------------------------------------------------------------------
 // The query set
 // ---------------------------------------------------------------------------------------------
@@ -668,11 +671,50 @@ pub fn scale_queries(queries: &[BenchQuery], copies: usize) -> Vec<BenchQuery> {
         .collect()
 }
 
+/// What the copies of a scaled corpus hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "text")]
+pub enum CopyText {
+    /// Copy 0 as it is, every other copy varied by [`vary`] from this seed: the vocabulary
+    /// grows with the corpus and near-duplicates are rare, as in a corpus of many books.
+    Distinct { seed: u64 },
+    /// Every copy byte for byte the original: the vocabulary stays that of one copy, and
+    /// near-duplicate grouping folds the copies of a passage into one hit.
+    Exact,
+}
+
+impl CopyText {
+    /// The seed `bench --scale` uses unless told otherwise.
+    pub const DEFAULT_SEED: u64 = 19;
+
+    /// What a report calls it: `distinct (seed 19)` or `exact copies`.
+    pub fn label(self) -> String {
+        match self {
+            CopyText::Distinct { seed } => format!("distinct (seed {seed})"),
+            CopyText::Exact => "exact copies".into(),
+        }
+    }
+}
+
+impl Default for CopyText {
+    fn default() -> CopyText {
+        CopyText::Distinct {
+            seed: CopyText::DEFAULT_SEED,
+        }
+    }
+}
+
 /// Writes `n` copies of every `*.txt` summary in `src` into `dst` under distinct names (so each
 /// copy is its own source and nothing collapses as a duplicate file), plus every other regular
 /// file of `src` (lexicon, sources, cleaning rules) once, unchanged. Copies are not listed in
-/// `sources.toml`; unlisted files are titled by their id.
-pub fn make_scaled_corpus(src: &Path, dst: &Path, n: usize) -> Result<ScaledCorpus> {
+/// `sources.toml`; unlisted files are titled by their id. `text` says whether the copies are
+/// varied ([`CopyText::Distinct`]) or the original byte for byte; copy 0 is always the original.
+pub fn make_scaled_corpus(
+    src: &Path,
+    dst: &Path,
+    n: usize,
+    text: CopyText,
+) -> Result<ScaledCorpus> {
     if n == 0 {
         return Err(Error::Usage("--scale must be at least 1".into()));
     }
@@ -702,11 +744,18 @@ pub fn make_scaled_corpus(src: &Path, dst: &Path, n: usize) -> Result<ScaledCorp
             .file_stem()
             .expect("a .txt file has a stem")
             .to_string_lossy();
+        // A file that is not UTF-8 is copied as it is: ingest reports it, once per copy.
+        let original = match (text, std::str::from_utf8(&bytes)) {
+            (CopyText::Distinct { seed }, Ok(s)) => Some((seed, s)),
+            _ => None,
+        };
         for i in 0..n {
             let target = dst.join(copy_name(&stem, i, n));
-            std::fs::write(&target, &bytes).map_err(|e| Error::io(&target, e))?;
+            let varied = original.map(|(seed, s)| vary(s, i, seed));
+            let out = varied.as_ref().map_or(&bytes[..], |v| v.as_bytes());
+            std::fs::write(&target, out).map_err(|e| Error::io(&target, e))?;
             scaled.files += 1;
-            scaled.bytes += bytes.len() as u64;
+            scaled.bytes += out.len() as u64;
         }
     }
     if scaled.files == 0 {
@@ -879,6 +928,9 @@ pub struct CorpusFacts {
     pub dir: String,
     /// Copies of the shipped corpus (`--scale`); 1 for the corpus as it is.
     pub scale: usize,
+    /// What the copies hold (`{"text":"distinct","seed":19}` or `{"text":"exact"}`); null
+    /// when the corpus was used as it is.
+    pub copies: Option<CopyText>,
     pub sources: usize,
     pub passages: usize,
     /// Bytes of summary text.
@@ -1326,7 +1378,7 @@ mod tests {
         std::fs::create_dir(src.path().join("subdir")).unwrap();
         let dst = tempfile::tempdir().unwrap();
         let out = dst.path().join("corpus");
-        let got = make_scaled_corpus(src.path(), &out, 3).unwrap();
+        let got = make_scaled_corpus(src.path(), &out, 3, CopyText::Exact).unwrap();
         assert_eq!(
             got,
             ScaledCorpus {
@@ -1360,21 +1412,59 @@ mod tests {
         assert_eq!(dir_size(&out).unwrap(), 3 * 21 + 10 + 10);
     }
 
+    /// Share of the passages of copies 1.. that are grouped with an earlier passage.
+    fn folded_share(text: CopyText) -> f64 {
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let dst = tempfile::tempdir().unwrap();
+        make_scaled_corpus(&shipped, dst.path(), 4, text).unwrap();
+        let corpus = crate::ingest::ingest(dst.path()).unwrap();
+        let groups = crate::dedup::groups(&corpus.passages);
+        let later: Vec<usize> = (0..corpus.passages.len())
+            .filter(|&i| !corpus.passages[i].source.ends_with("-0000"))
+            .collect();
+        let folded = later.iter().filter(|&&i| groups[i] != i).count();
+        folded as f64 / later.len() as f64
+    }
+
+    #[test]
+    fn distinct_copies_are_rarely_near_duplicates_and_exact_copies_always_are() {
+        let distinct = folded_share(CopyText::default());
+        let exact = folded_share(CopyText::Exact);
+        assert!(exact > 0.95, "exact copies: {exact:.3} folded");
+        assert!(distinct < 0.10, "distinct copies: {distinct:.3} folded");
+    }
+
+    #[test]
+    fn a_distinct_scaled_corpus_keeps_copy_zero_and_varies_the_others() {
+        let src = tempfile::tempdir().unwrap();
+        let line = "The students at the school are encouraged to create paintings and poems. \
+                    Their guardians collect the finest pieces for a gallery nobody has visited. \
+                    Rumours about deferrals spread among couples hoping for extra years.\n";
+        std::fs::write(src.path().join("one.txt"), line).unwrap();
+        let dst = tempfile::tempdir().unwrap();
+        let got = make_scaled_corpus(src.path(), dst.path(), 3, CopyText::default()).unwrap();
+        assert_eq!((got.copies, got.files), (3, 3));
+        let read = |i: usize| std::fs::read_to_string(dst.path().join(copy_name("one", i, 3)));
+        assert_eq!(read(0).unwrap(), line);
+        assert_ne!(read(1).unwrap(), line);
+        assert_ne!(read(1).unwrap(), read(2).unwrap());
+    }
+
     #[test]
     fn scaling_refuses_zero_copies_a_missing_dir_and_a_dir_without_summaries() {
         let src = tempfile::tempdir().unwrap();
         let dst = tempfile::tempdir().unwrap();
         assert!(matches!(
-            make_scaled_corpus(src.path(), dst.path(), 0),
+            make_scaled_corpus(src.path(), dst.path(), 0, CopyText::default()),
             Err(Error::Usage(_))
         ));
         assert!(matches!(
-            make_scaled_corpus(&src.path().join("nope"), dst.path(), 2),
+            make_scaled_corpus(&src.path().join("nope"), dst.path(), 2, CopyText::default()),
             Err(Error::NoCorpus(_))
         ));
         std::fs::write(src.path().join("lexicon.toml"), "").unwrap();
         assert!(matches!(
-            make_scaled_corpus(src.path(), dst.path(), 2),
+            make_scaled_corpus(src.path(), dst.path(), 2, CopyText::default()),
             Err(Error::EmptyCorpus(_))
         ));
     }

@@ -2,28 +2,24 @@
 //!
 //! Parsing only: each subcommand's options become a validated config in `nlmg_search::commands`.
 
+mod complete;
+mod examples;
+mod interrupt;
+mod man;
+mod words;
+
 use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use nlmg_search::commands::list::ListWhat as Tag;
 use nlmg_search::commands::{self, Outcome};
 use nlmg_search::Result;
 
-const AFTER_HELP: &str = "\
-Examples:
-  nlmg-search deferral                          words; \"deferrals\" matches too
-  nlmg-search why did Madame cry                a plain question, no quotes needed
-  nlmg-search '\"told and not told\"'             an exact phrase
-  nlmg-search 'Norfolk -possible'               exclude a word; AND, OR, NOT, ( ) work too
-  nlmg-search --theme memory tape               only passages on the theme of memory
-  nlmg-search --character ruth --part 2         no query: every match, in reading order
-  nlmg-search deferral --json | jq .excerpt     JSON Lines for other tools
-  nlmg-search list themes                       values to use with --theme
-
-To search for a word that is also a command name, put `--` before it: nlmg-search -- index
-
-Exit status: 0 if something was found, 1 if nothing was, 2 on error.";
+pub use complete::answer_if_asked as answer_completion_if_asked;
+pub use interrupt::EXIT_INTERRUPTED;
+pub use words::parse;
 
 /// Search summaries of Kazuo Ishiguro's "Never Let Me Go".
 ///
@@ -31,7 +27,7 @@ Exit status: 0 if something was found, 1 if nothing was, 2 on error.";
 /// highlighted and where each came from. The index is built on first use and refreshed when the
 /// corpus changes.
 #[derive(Debug, Parser)]
-#[command(name = "nlmg-search", version, after_help = AFTER_HELP)]
+#[command(name = "nlmg-search", version, after_help = examples::SEARCH)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -55,6 +51,10 @@ pub struct GlobalArgs {
     /// beside a corpus directory, else ~/.cache/nlmg-search/index for the shipped summaries].
     #[arg(long, global = true, env = "NLMG_INDEX", value_name = "DIR")]
     pub index: Option<PathBuf>,
+
+    /// When to colour the output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,30 +63,183 @@ pub enum Command {
     ///
     /// Does nothing when the index is up to date, unless --force. The new index is built beside
     /// the old one and swapped in when complete, so searches keep working meanwhile.
+    #[command(after_help = examples::INDEX)]
     Index(IndexArgs),
     /// Measure query speed: latency percentiles, throughput, cold start, memory.
+    #[command(after_help = examples::BENCH)]
     Bench(BenchArgs),
     /// List the values of a tag with passage counts (use them with the search filters).
+    #[command(after_help = examples::LIST)]
     List(ListArgs),
     /// Print every passage with its tags, for inspecting how the corpus was read.
+    #[command(after_help = examples::PASSAGES)]
     Passages(PassagesArgs),
     /// Serve the search page and its JSON API over HTTP (loopback by default).
     ///
     /// Opens the index once and answers from it until stopped with Ctrl-C; a rebuild made
     /// meanwhile (`nlmg-search index --force` in another terminal) is picked up without a
     /// failed request. Logs one line per request on stderr.
-    #[command(after_help = SERVE_HELP)]
+    #[command(after_help = examples::SERVE)]
     Serve(ServeArgs),
+    /// Print a shell completion script: commands, options and filter values.
+    #[command(after_help = examples::COMPLETIONS)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), made from the same definitions as --help.
+    #[command(after_help = examples::MAN)]
+    Man(ManArgs),
+    /// Every distinct quotation once, with its speaker (where a source gives it), pages and sources.
+    ///
+    /// The same words quoted by several summaries, or at different lengths, are one quotation;
+    /// a passage bundling several quotations gives one each. A speaker is shown only where a
+    /// source names them (an attribution, the sentence introducing the quotation, the one after
+    /// it, or the quotation's own words); where sources disagree, both are shown.
+    #[command(after_help = examples::QUOTES)]
+    Quotes(QuotesArgs),
+    /// Concordance: every occurrence of a word (with its other forms) or a phrase, aligned.
+    #[command(after_help = examples::KWIC)]
+    Kwic(KwicArgs),
+    /// Where terms fall: counts per source and per part, per 1,000 words, and a barcode per source.
+    #[command(after_help = examples::DISPERSION)]
+    Dispersion(DispersionArgs),
+    /// Characters x themes: the number of passages tagged with each pair.
+    #[command(after_help = examples::MATRIX)]
+    Matrix(MatrixArgs),
+    /// A character card: aliases, what the sources say, parts, themes, quotations, best passages.
+    #[command(after_help = examples::CHARACTER)]
+    Character(CharacterArgs),
+    /// Write every passage with its tags in OpenSearch's or Quickwit's ingest format.
+    ///
+    /// With --out DIR: the documents as NDJSON (OpenSearch: bulk action and document pairs;
+    /// Quickwit: one document a line) and the index definition (OpenSearch: index settings and
+    /// mapping; Quickwit: index config), text with an English stemming analyzer, tags as
+    /// keywords, every field stored. Without --out, the documents alone go to stdout.
+    #[command(after_help = examples::EXPORT)]
+    Export(ExportArgs),
 }
 
-const SERVE_HELP: &str = "\
-Examples:
-  nlmg-search serve                             http://127.0.0.1:7878/
-  nlmg-search serve --addr 127.0.0.1:8080 --quiet
-  curl 'http://127.0.0.1:7878/api/search?q=deferral&theme=hope'
+/// Filters the browsing views share with search.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ViewFilters {
+    /// Only passages tagged with this theme (repeat for either; see `list themes`).
+    #[arg(long, value_name = "THEME")]
+    pub theme: Vec<String>,
 
-Listening on an address other than loopback (0.0.0.0:7878) shows the page to the whole network.
-The API is documented in docs/api.md.";
+    /// Only passages about this character; aliases work.
+    #[arg(long, value_name = "NAME")]
+    pub character: Vec<String>,
+
+    /// Only passages from this source (see `list sources`).
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Vec<String>,
+
+    /// Only passages about this part of the book (see `list parts`).
+    #[arg(long, value_name = "PART")]
+    pub part: Vec<String>,
+
+    /// Only passages citing this page (e.g. 58, or a range 50-60).
+    #[arg(long, value_name = "PAGE")]
+    pub page: Vec<String>,
+}
+
+impl ViewFilters {
+    fn filters(self) -> nlmg_search::search::Filters {
+        nlmg_search::search::Filters {
+            theme: self.theme,
+            character: self.character,
+            source: self.source,
+            part: self.part,
+            page: self.page,
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct QuotesArgs {
+    #[command(flatten)]
+    pub filters: ViewFilters,
+
+    /// Print JSON Lines: one "quote" per quotation, then a "summary".
+    #[arg(long, conflicts_with_all = ["csv", "markdown"])]
+    pub json: bool,
+
+    /// Print CSV, one row per quotation.
+    #[arg(long, conflicts_with = "markdown")]
+    pub csv: bool,
+
+    /// Print Markdown, a handout to paste.
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub enum KwicSort {
+    /// Reading order.
+    #[default]
+    Text,
+    /// By the words before the match, nearest first.
+    Left,
+    /// By the words after the match.
+    Right,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct KwicArgs {
+    /// A word (its other forms match too) or a phrase.
+    #[arg(value_name = "TERM", required = true, num_args = 1..)]
+    pub term: Vec<String>,
+
+    /// Words of context on each side.
+    #[arg(long, default_value_t = 6, value_name = "N")]
+    pub width: usize,
+
+    /// Line order.
+    #[arg(long, value_enum, default_value_t = KwicSort::Text, value_name = "BY")]
+    pub sort: KwicSort,
+
+    #[command(flatten)]
+    pub filters: ViewFilters,
+
+    /// Print JSON Lines: one "line" per occurrence, then a "summary".
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DispersionArgs {
+    /// Words or phrases (quote a phrase), each plotted on its own.
+    #[arg(value_name = "TERM", required = true)]
+    pub terms: Vec<String>,
+
+    /// Print JSON Lines: one "term" per term, then a "summary".
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct MatrixArgs {
+    #[command(flatten)]
+    pub filters: ViewFilters,
+
+    /// Print JSON Lines: one "cell" per pair with the passage ids, then a "summary".
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+
+    /// Print CSV: a row per character, a column per theme.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CharacterArgs {
+    /// The character's name or any alias.
+    #[arg(value_name = "NAME", required = true, num_args = 1..)]
+    pub name: Vec<String>,
+
+    /// Print JSON Lines: one "character" card, then a "summary".
+    #[arg(long)]
+    pub json: bool,
+}
 
 impl Command {
     fn name(&self) -> &'static str {
@@ -96,6 +249,14 @@ impl Command {
             Command::List(_) => "list",
             Command::Passages(_) => "passages",
             Command::Serve(_) => "serve",
+            Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
+            Command::Quotes(_) => "quotes",
+            Command::Kwic(_) => "kwic",
+            Command::Dispersion(_) => "dispersion",
+            Command::Matrix(_) => "matrix",
+            Command::Character(_) => "character",
+            Command::Export(_) => "export",
         }
     }
 }
@@ -108,27 +269,27 @@ pub struct SearchArgs {
     pub query: Vec<String>,
 
     /// Only passages tagged with this theme (repeat for either; see `list themes`).
-    #[arg(long, value_name = "THEME")]
+    #[arg(long, value_name = "THEME", add = complete::values(Tag::Themes))]
     pub theme: Vec<String>,
 
     /// Only passages about this character; aliases work (`kath`, `rod`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = complete::values(Tag::Characters))]
     pub character: Vec<String>,
 
     /// Only passages under a heading containing these words (e.g. "character analysis").
-    #[arg(long, value_name = "WORDS")]
+    #[arg(long, value_name = "WORDS", add = complete::values(Tag::Sections))]
     pub section: Vec<String>,
 
     /// Only passages from this source (see `list sources`).
-    #[arg(long, value_name = "SOURCE")]
+    #[arg(long, value_name = "SOURCE", add = complete::values(Tag::Sources))]
     pub source: Vec<String>,
 
     /// Only passages of this kind: plot, character, analysis, quotation, faq, comment, other.
-    #[arg(long, value_name = "KIND")]
+    #[arg(long, value_name = "KIND", add = complete::values(Tag::Kinds))]
     pub kind: Vec<String>,
 
     /// Only passages about this part of the novel: 1 (Hailsham), 2 (the Cottages), 3 (carers and donors).
-    #[arg(long, value_name = "PART")]
+    #[arg(long, value_name = "PART", add = complete::values(Tag::Parts))]
     pub part: Vec<String>,
 
     /// Only passages citing this page of the novel (e.g. 58, or a range 50-60).
@@ -146,10 +307,6 @@ pub struct SearchArgs {
     /// Print JSON Lines (one "hit" object per result, then a "summary"), for other tools.
     #[arg(long)]
     pub json: bool,
-
-    /// When to colour the output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
 
     /// If the index is damaged, rebuild it instead of stopping with an error.
     #[arg(long)]
@@ -218,8 +375,32 @@ pub struct BenchArgs {
     pub warmup: usize,
 
     /// Benchmark a synthetic corpus of N copies of the corpus, built in a temporary directory.
+    ///
+    /// Copy 0 is the corpus itself; every other copy has some words respelt, sentences
+    /// recombined and names varied, so the vocabulary grows with N as real text does and
+    /// near-duplicates are rare. The same --seed always gives the same corpus.
     #[arg(long, value_name = "N")]
     pub scale: Option<usize>,
+
+    /// With --scale: make every copy byte for byte the corpus (the vocabulary stays that of one
+    /// copy, and near-duplicate grouping folds the copies into one hit).
+    #[arg(long, requires = "scale")]
+    pub exact_copies: bool,
+
+    /// With --scale: the seed the copies are varied from.
+    #[arg(
+        long,
+        requires = "scale",
+        conflicts_with = "exact_copies",
+        value_name = "N",
+        default_value_t = nlmg_search::bench::CopyText::DEFAULT_SEED
+    )]
+    pub seed: u64,
+
+    /// With --scale: write the scaled corpus to DIR (new or empty) and stop, so other tools
+    /// can be measured on the same text.
+    #[arg(long, requires = "scale", value_name = "DIR")]
+    pub write_corpus: Option<PathBuf>,
 
     /// Print the report as one JSON object.
     #[arg(long)]
@@ -245,6 +426,40 @@ pub struct ListArgs {
     /// Print JSON Lines: {"value":…,"count":…}.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// OpenSearch (or Elasticsearch): bulk NDJSON and an index body.
+    Opensearch,
+    /// Quickwit: NDJSON documents and an index config.
+    Quickwit,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ExportArgs {
+    /// The engine to write for.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+
+    /// Directory for the documents and the index definition (created if missing; the two files
+    /// are replaced whole).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to write the script for.
+    #[arg(value_enum)]
+    pub shell: complete::Shell,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ManArgs {
+    /// Write one page per command into this directory instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -305,8 +520,66 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
             },
             out,
         ),
-        Some(Command::Index(a)) => commands::index::run(&paths, a.force, out),
-        Some(Command::List(a)) => commands::list::run(&paths, list_what(a.what), a.json, out),
+        Some(Command::Index(a)) => {
+            interrupt::install();
+            commands::index::run(&paths, a.force, out)
+        }
+        Some(Command::List(a)) => {
+            interrupt::install();
+            commands::list::run(&paths, list_what(a.what), a.json, out)
+        }
+        Some(Command::Completions(a)) => complete::write_script(a.shell, out),
+        Some(Command::Man(a)) => man::run(a.out.as_deref(), out),
+        Some(Command::Quotes(a)) => {
+            use commands::views::Format;
+            let format = match (a.json, a.csv, a.markdown) {
+                (true, _, _) => Format::Json,
+                (_, true, _) => Format::Csv,
+                (_, _, true) => Format::Markdown,
+                _ => Format::Text,
+            };
+            commands::views::quotes(&paths, &a.filters.filters(), format, out)
+        }
+        Some(Command::Kwic(a)) => commands::views::kwic(
+            &paths,
+            &a.filters.filters(),
+            &nlmg_search::views::kwic::Options {
+                term: a.term.join(" "),
+                width: a.width,
+                sort: match a.sort {
+                    KwicSort::Text => nlmg_search::views::kwic::Sort::Text,
+                    KwicSort::Left => nlmg_search::views::kwic::Sort::Left,
+                    KwicSort::Right => nlmg_search::views::kwic::Sort::Right,
+                },
+            },
+            a.json,
+            colour_mode(cli.global.color),
+            out,
+        ),
+        Some(Command::Dispersion(a)) => commands::views::dispersion(&paths, &a.terms, a.json, out),
+        Some(Command::Matrix(a)) => {
+            use commands::views::Format;
+            let format = match (a.json, a.csv) {
+                (true, _) => Format::Json,
+                (_, true) => Format::Csv,
+                _ => Format::Text,
+            };
+            commands::views::matrix(&paths, &a.filters.filters(), format, out)
+        }
+        Some(Command::Character(a)) => {
+            commands::views::character(&paths, &a.name.join(" "), a.json, out)
+        }
+        Some(Command::Export(a)) => commands::export::run(
+            &paths,
+            &commands::export::ExportConfig {
+                format: match a.format {
+                    ExportFormat::Opensearch => nlmg_search::export::Format::OpenSearch,
+                    ExportFormat::Quickwit => nlmg_search::export::Format::Quickwit,
+                },
+                out: a.out,
+            },
+            out,
+        ),
         Some(Command::Bench(a)) => commands::bench::run(
             &paths,
             &commands::bench::BenchOptions {
@@ -314,11 +587,18 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
                 iterations: a.iterations,
                 warmup: a.warmup,
                 scale: a.scale,
+                copies: if a.exact_copies {
+                    nlmg_search::bench::CopyText::Exact
+                } else {
+                    nlmg_search::bench::CopyText::Distinct { seed: a.seed }
+                },
+                write_corpus: a.write_corpus,
                 json: a.json,
             },
             out,
         ),
         None => {
+            interrupt::install();
             let s = cli.search;
             let options = commands::search::SearchOptions {
                 query: s.query.join(" "),
@@ -334,7 +614,7 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
                 limit: s.limit,
                 context: s.context,
                 json: s.json,
-                color: match s.color {
+                color: match cli.global.color {
                     ColorChoice::Auto => commands::ColorMode::Auto,
                     ColorChoice::Always => commands::ColorMode::Always,
                     ColorChoice::Never => commands::ColorMode::Never,
@@ -347,8 +627,16 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
     }
 }
 
-fn list_what(w: ListWhat) -> commands::list::ListWhat {
-    use commands::list::ListWhat as L;
+fn colour_mode(c: ColorChoice) -> commands::ColorMode {
+    match c {
+        ColorChoice::Auto => commands::ColorMode::Auto,
+        ColorChoice::Always => commands::ColorMode::Always,
+        ColorChoice::Never => commands::ColorMode::Never,
+    }
+}
+
+fn list_what(w: ListWhat) -> Tag {
+    use Tag as L;
     match w {
         ListWhat::Themes => L::Themes,
         ListWhat::Characters => L::Characters,

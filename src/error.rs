@@ -23,6 +23,10 @@ pub enum Error {
     Index(String),
     #[error("{0}")]
     Query(String),
+    /// Stopped on the user's request (Ctrl-C) after undoing what the work had made; the
+    /// message says what was stopped and what is left as it was.
+    #[error("{0}")]
+    Interrupted(String),
     /// The index exists but cannot be used as it is (missing or garbled files, a checksum that
     /// does not match, a schema this version cannot read). Generated data: rebuilding repairs it.
     #[error(

@@ -28,6 +28,10 @@ pub struct Excerpt {
     pub text_highlights: Vec<Range<usize>>,
     pub context_before: String,
     pub context_after: String,
+    /// Bytes at the start of `context_before` that come from the previous passage (0: none).
+    pub prev_part: usize,
+    /// Bytes at the end of `context_after` that come from the next passage (0: none).
+    pub next_part: usize,
 }
 
 /// What a search highlights, as analysed terms: its words wherever they stand, and phrases only
@@ -88,6 +92,48 @@ fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// Finds every occurrence of a word or a phrase the way the index reads text: a word matches
+/// its whole stem family ("deferral" finds "deferrals"), a phrase its words in a row. What a
+/// concordance lines up on and a dispersion plot counts.
+pub struct Finder {
+    analyzer: TextAnalyzer,
+    /// The term's analysed words, in order: one for a word, several for a phrase.
+    stems: Vec<String>,
+}
+
+impl Finder {
+    /// A finder for `term`, or `None` when it has no word to look for (only punctuation).
+    pub fn new(term: &str) -> Option<Finder> {
+        let mut analyzer = crate::index::analyzer();
+        let stems = crate::index::analyse(&mut analyzer, term);
+        (!stems.is_empty()).then_some(Finder { analyzer, stems })
+    }
+
+    /// Byte ranges in `text` of each occurrence, in text order; a phrase's range spans its
+    /// first word to its last.
+    pub fn find(&mut self, text: &str) -> Vec<Range<usize>> {
+        let mut words: Vec<(Range<usize>, String)> = vec![];
+        let mut stream = self.analyzer.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            words.push((t.offset_from..t.offset_to, t.text.clone()));
+        }
+        let n = self.stems.len();
+        let mut found = vec![];
+        let mut i = 0;
+        while i + n <= words.len() {
+            let window = &words[i..i + n];
+            if window.iter().zip(&self.stems).all(|((_, w), s)| w == s) {
+                found.push(window[0].0.start..window[n - 1].0.end);
+                i += n;
+            } else {
+                i += 1;
+            }
+        }
+        found
+    }
 }
 
 /// A text's sentences and analysed words, computed once and reused for every query (sentence
@@ -269,22 +315,24 @@ pub fn excerpt_of(
             after.push(&text[sents[last].clone()]);
         }
     }
+    let mut from_prev: Vec<&str> = vec![];
     if before.len() < context {
         if let Some((p, ps)) = prev {
             let want = context - before.len();
             let from = ps.len().saturating_sub(want);
-            for s in ps[from..].iter().rev() {
-                before.insert(0, &p[s.clone()]);
-            }
+            from_prev.extend(ps[from..].iter().map(|s| &p[s.clone()]));
         }
     }
+    let mut from_next: Vec<&str> = vec![];
     if after.len() < context {
         if let Some((n, ns)) = next {
-            for s in ns.iter().take(context - after.len()) {
-                after.push(&n[s.clone()]);
-            }
+            from_next.extend(ns.iter().take(context - after.len()).map(|s| &n[s.clone()]));
         }
     }
+    let prev_part = from_prev.join(" ").len();
+    let next_part = from_next.join(" ").len();
+    before.splice(0..0, from_prev);
+    after.extend(from_next);
     let highlights = hits
         .iter()
         .filter(|h| h.start >= range.start && h.end <= range.end)
@@ -297,6 +345,8 @@ pub fn excerpt_of(
         text_highlights: hits,
         context_before: before.join(" "),
         context_after: after.join(" "),
+        prev_part,
+        next_part,
     }
 }
 

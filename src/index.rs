@@ -429,6 +429,17 @@ pub fn build(
     index_dir: &Path,
     progress: &mut dyn FnMut(BuildEvent),
 ) -> Result<BuildReport> {
+    build_until(corpus, index_dir, progress, &|| false)
+}
+
+/// [`build`], stopping with [`Error::Interrupted`] as soon as `stop` says so (it is asked after
+/// each passage). The temporary directory is removed and the live generation is untouched.
+pub fn build_until(
+    corpus: &Corpus,
+    index_dir: &Path,
+    progress: &mut dyn FnMut(BuildEvent),
+    stop: &dyn Fn() -> bool,
+) -> Result<BuildReport> {
     let started = Instant::now();
     fs::create_dir_all(index_dir).map_err(|e| explain_write(index_dir, Error::io(index_dir, e)))?;
     share(index_dir);
@@ -448,7 +459,7 @@ pub fn build(
 
     let generation = next_generation(index_dir);
     let tmp = index_dir.join(format!("tmp-{}-{generation}", std::process::id()));
-    let result = write_generation(corpus, &tmp, progress).and_then(|segments| {
+    let result = write_generation(corpus, &tmp, progress, stop).and_then(|segments| {
         share_all(&tmp);
         let gen_name = format!("gen-{generation}");
         let target = index_dir.join(&gen_name);
@@ -507,7 +518,14 @@ fn write_generation(
     corpus: &Corpus,
     dir: &Path,
     progress: &mut dyn FnMut(BuildEvent),
+    stop: &dyn Fn() -> bool,
 ) -> Result<usize> {
+    let stopped = || {
+        Error::Interrupted(format!(
+            "stopped: the index build was interrupted; the index in {} is as it was",
+            dir.parent().unwrap_or(dir).display()
+        ))
+    };
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let (schema, f) = schema();
     let tokenizers = tantivy::tokenizer::TokenizerManager::default();
@@ -566,6 +584,9 @@ fn write_generation(
         }
         writer.add_document(d).map_err(tantivy_error)?;
         progress(BuildEvent::Added { done: order + 1 });
+        if stop() {
+            return Err(stopped());
+        }
     }
     progress(BuildEvent::Committing);
     let index = writer.finalize().map_err(tantivy_error)?;

@@ -5,7 +5,12 @@
 //! [`index`] → [`search`] → [`excerpt`] → [`output`]. [`commands`] is the command layer that
 //! the binary dispatches to. Only `index`, `search` and `excerpt` name tantivy types.
 //! [`dedup`] and [`similar`] work out, at index time, what a search compares passages by.
-//! [`eval`] stands beside the pipeline: it scores search results against judged questions.
+//! [`views`] browse what the index holds (quotations, concordance, dispersion, characters ×
+//! themes, character cards) over passages selected as a search selects them.
+//! [`eval`] stands beside the pipeline: it scores search results against judged questions;
+//! [`suggest`] words what to say about a filter value that matches nothing.
+//! [`export`] hands the passages to another engine (OpenSearch, Quickwit) when one machine is
+//! not enough.
 //! [`server`] is the second front end (the web page and its JSON API) over the same calls as
 //! [`commands`]; [`shipped`] is what the binary carries so that it works from any directory.
 
@@ -17,6 +22,7 @@ pub mod dedup;
 pub mod error;
 pub mod eval;
 pub mod excerpt;
+pub mod export;
 pub mod index;
 pub mod ingest;
 pub mod lexicon;
@@ -27,6 +33,8 @@ pub mod segment;
 pub mod server;
 pub mod shipped;
 pub mod similar;
+pub mod suggest;
 pub mod tag;
+pub mod views;
 
 pub use error::{Error, Result};

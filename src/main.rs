@@ -1,13 +1,12 @@
 //! The `nlmg-search` binary: parse the command line, dispatch to the library, map to an exit code.
 //!
-//! Exit codes follow grep: 0 when something was found, 1 when nothing was, 2 on any error.
+//! Exit codes follow grep: 0 when something was found, 1 when nothing was, 2 on any error;
+//! 130 when Ctrl-C stopped the work.
 
 mod cli;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
-
-use clap::Parser;
 
 use nlmg_search::commands::{self, Outcome};
 
@@ -17,7 +16,8 @@ use nlmg_search::commands::{self, Outcome};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    cli::answer_completion_if_asked();
+    let args = cli::parse();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = cli::dispatch(args, &mut out).and_then(|outcome| {
@@ -29,6 +29,10 @@ fn main() -> ExitCode {
         Ok(Outcome::Found) => ExitCode::from(0),
         Ok(Outcome::NotFound) => ExitCode::from(1),
         Err(e) if commands::is_broken_pipe(&e) => ExitCode::from(0),
+        Err(e @ nlmg_search::Error::Interrupted(_)) => {
+            let _ = writeln!(io::stderr(), "nlmg-search: {e}");
+            ExitCode::from(cli::EXIT_INTERRUPTED)
+        }
         Err(e) => {
             // Nothing useful can be done if stderr is gone too.
             let _ = writeln!(io::stderr(), "nlmg-search: error: {e}");

@@ -31,6 +31,7 @@ use crate::index::{self, analyse, Fields, IndexMeta};
 use crate::lexicon::{Lexicon, STOP_WORDS};
 use crate::model::{Kind, Passage};
 use crate::similar::{Probe, Signature};
+use crate::suggest;
 
 /// Longest query accepted, in bytes: longer input is a mistake (a pasted file), not a question.
 pub const MAX_QUERY_BYTES: usize = 1000;
@@ -277,6 +278,9 @@ pub struct Hit {
     pub excerpt: Excerpt,
     /// Near-duplicates of this passage in other sources, shown once here instead of as hits.
     pub also_in: Vec<AlsoIn>,
+    /// The section of the previous and the next passage when the context draws on it and it
+    /// is not the passage's own: where the context crosses a heading.
+    pub context_sections: [Option<Vec<String>>; 2],
 }
 
 /// The answer to a [`Request`].
@@ -511,7 +515,8 @@ struct Cache {
     probe: Vec<f32>,
 }
 
-type Neighbour = (String, Vec<std::ops::Range<usize>>);
+/// A neighbouring passage's text, its sentences and its section path.
+type Neighbour = (String, Vec<std::ops::Range<usize>>, Vec<String>);
 
 /// Above this many entries the cache is cleared rather than grown (a long-lived engine over a
 /// large corpus must not end up holding all of it).
@@ -813,6 +818,24 @@ impl Engine {
         }
     }
 
+    /// Every passage the filters admit (all of them when there are none), in reading order:
+    /// what the browsing views (quotations, concordance, matrix) work over, selected exactly
+    /// as a search with the same filters selects, with the same errors for unknown values.
+    pub fn passages(&self, filters: &Filters) -> Result<Vec<Arc<Passage>>> {
+        let searcher = self.reader.searcher();
+        let query = self
+            .filter_query(filters)?
+            .unwrap_or_else(|| Box::new(tantivy::query::AllQuery));
+        let top = TopDocs::with_limit(self.meta.passages.max(1))
+            .order_by_fast_field::<u64>("order", Order::Asc);
+        let docs = searcher
+            .search(&*query, &top)
+            .map_err(index::tantivy_error)?;
+        docs.into_iter()
+            .map(|(_, addr)| self.passage_at(&searcher, addr))
+            .collect()
+    }
+
     /// Runs one search: validates filters, parses the query, ranks, counts facets, builds excerpts.
     pub fn search(&self, req: &Request) -> Result<Response> {
         let started = Instant::now();
@@ -845,7 +868,7 @@ impl Engine {
                         .into(),
                 ))
             }
-            (TextQuery::Empty, Some(f)) => (f, Highlight::default(), true),
+            (TextQuery::Empty, Some(f)) => (f, page_highlight(&req.filters.page), true),
             (TextQuery::Query(q, terms), None) => (q, terms, false),
             (TextQuery::Query(q, terms), Some(f)) => (
                 Box::new(BooleanQuery::new(vec![
@@ -960,9 +983,19 @@ impl Engine {
                 &analysed,
                 &terms,
                 req.context,
-                prev.as_deref().map(|(t, s)| (t.as_str(), s.as_slice())),
-                next.as_deref().map(|(t, s)| (t.as_str(), s.as_slice())),
+                prev.as_deref().map(|(t, s, _)| (t.as_str(), s.as_slice())),
+                next.as_deref().map(|(t, s, _)| (t.as_str(), s.as_slice())),
             );
+            let crossed = |n: &Option<Arc<Neighbour>>, used: usize| {
+                n.as_deref()
+                    .map(|(_, _, section)| section)
+                    .filter(|section| used > 0 && **section != passage.section)
+                    .cloned()
+            };
+            let context_sections = [
+                crossed(&prev, excerpt.prev_part),
+                crossed(&next, excerpt.next_part),
+            ];
             let mut also_in = vec![];
             for d in dups.into_iter().take(ALSO_IN_MAX) {
                 let p = self.passage_at(&searcher, d)?;
@@ -980,6 +1013,7 @@ impl Engine {
                 passage,
                 excerpt,
                 also_in,
+                context_sections,
             });
         }
         Ok(Response {
@@ -1089,7 +1123,10 @@ impl Engine {
             .ok()
             .and_then(|found| found.first().map(|(_, a)| *a))
             .and_then(|addr| self.passage_at(searcher, addr).ok())
-            .map(|p| Arc::new((p.text.clone(), crate::segment::sentences(&p.text))));
+            .map(|p| {
+                let sentences = crate::segment::sentences(&p.text);
+                Arc::new((p.text.clone(), sentences, p.section.clone()))
+            });
         let mut cache = self.cache();
         if cache.texts.len() >= CACHE_MAX {
             cache.texts.clear();
@@ -1194,18 +1231,19 @@ impl Engine {
                 match found {
                     Some(name) => Ok(index::tag_facet("character", &name)),
                     None => {
-                        let spellings = self
-                            .lexicon
-                            .characters
-                            .iter()
-                            .flat_map(|c| c.aliases.iter().map(String::as_str));
-                        let closest = closest(w, names.iter().map(String::as_str).chain(spellings));
+                        let spellings =
+                            self.lexicon.characters.iter().flat_map(|c| {
+                                c.aliases.iter().map(|a| (a.as_str(), c.name.as_str()))
+                            });
                         Err(unknown_with(
                             "character",
                             "characters",
                             w,
                             names.iter().map(String::as_str),
-                            closest,
+                            names
+                                .iter()
+                                .map(|n| (n.as_str(), n.as_str()))
+                                .chain(spellings),
                         ))
                     }
                 }
@@ -1276,15 +1314,18 @@ impl Engine {
         if q.is_empty() {
             return Ok(TextQuery::Empty);
         }
-        if q.len() > MAX_QUERY_BYTES {
-            return Err(Error::Query(format!(
-                "the query is {} bytes long; at most {MAX_QUERY_BYTES} are accepted",
-                q.len()
-            )));
-        }
         if uses_operators(q) {
+            if q.len() > MAX_QUERY_BYTES {
+                return Err(Error::Query(format!(
+                    "the query is {} bytes long; at most {MAX_QUERY_BYTES} are accepted in a \
+                     query with operators (quotes, AND, OR, NOT, -, parentheses)",
+                    q.len()
+                )));
+            }
             self.operator_query(q, req.ranking, &mut read.notes)
         } else {
+            let (q, cut) = guard::plain_opening(q);
+            read.notes.extend(cut);
             Ok(self.plain_query(searcher, q, req.ranking, read))
         }
     }
@@ -1296,8 +1337,9 @@ impl Engine {
         notes: &mut Vec<String>,
     ) -> Result<TextQuery> {
         let repaired = repair(q)?;
-        if repaired.trim().is_empty() {
-            return Ok(TextQuery::Empty);
+        if let Some(note) = guard::nothing_to_search(q, &repaired) {
+            notes.push(note);
+            return Ok(TextQuery::Nothing);
         }
         let fields = if ranking.heading {
             vec![self.fields.text, self.fields.section]
@@ -1321,7 +1363,7 @@ impl Engine {
                 "parts of the query could not be read as written and were ignored: {}",
                 errors
                     .iter()
-                    .map(|e| e.to_string())
+                    .map(guard::describe)
                     .collect::<Vec<_>>()
                     .join("; ")
             ));
@@ -1390,9 +1432,7 @@ impl Engine {
         let content: Vec<&(String, String)> = content_at.iter().map(|&i| &words[i]).collect();
         if content.is_empty() {
             if words.len() < 2 {
-                read.notes.push(format!(
-                    "{q:?} is too common a word to search for on its own; add a word that matters"
-                ));
+                read.notes.push(guard::too_common(q));
                 return TextQuery::Nothing;
             }
             // Only common words: look for them as a phrase, never for each word alone.
@@ -2334,6 +2374,26 @@ fn resolve_parts(wanted: &[String]) -> Result<Vec<Facet>> {
 }
 
 fn resolve_pages(wanted: &[String]) -> Result<Vec<Facet>> {
+    Ok(page_numbers(wanted)?
+        .into_iter()
+        .map(|p| index::tag_facet("page", &p.to_string()))
+        .collect())
+}
+
+/// What a listing by `--page` highlights: the page numbers, so its excerpt is the sentence
+/// that cites the page rather than the opening of the passage.
+fn page_highlight(wanted: &[String]) -> Highlight {
+    Highlight {
+        words: page_numbers(wanted)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.to_string())
+            .collect(),
+        phrases: vec![],
+    }
+}
+
+fn page_numbers(wanted: &[String]) -> Result<Vec<u32>> {
     let mut out = vec![];
     for w in wanted {
         let bad = || {
@@ -2351,48 +2411,42 @@ fn resolve_pages(wanted: &[String]) -> Result<Vec<Facet>> {
         if a > b || b - a > MAX_PAGE_SPAN {
             return Err(bad());
         }
-        out.extend((a..=b).map(|p| index::tag_facet("page", &p.to_string())));
+        out.extend(a..=b);
     }
     Ok(out)
 }
 
-fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let w = wanted.trim().to_lowercase();
-    candidates
-        .map(|c| (strsim::jaro_winkler(&w, &c.to_lowercase()), c))
-        .filter(|(score, _)| *score >= 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
-
+/// The error for an unknown filter value, with the closest valid values ([`suggest`]).
 fn unknown<'a>(
     what: &str,
     plural: &str,
     wanted: &str,
     valid: impl Iterator<Item = &'a str> + Clone,
 ) -> Error {
-    let c = closest(wanted, valid.clone());
-    unknown_with(what, plural, wanted, valid, c)
+    unknown_with(what, plural, wanted, valid.clone(), valid.map(|v| (v, v)))
 }
 
+/// [`unknown`], comparing other spellings too: `(spelling, value)`.
 fn unknown_with<'a>(
     what: &str,
     plural: &str,
     wanted: &str,
     valid: impl Iterator<Item = &'a str>,
-    closest: Option<&str>,
+    spellings: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> Error {
     let valid: Vec<&str> = valid.collect();
-    let mut msg = format!("unknown {what} {wanted:?}");
-    if let Some(c) = closest {
-        msg.push_str(&format!(" (did you mean {c:?}?)"));
-    }
-    if valid.is_empty() {
-        msg.push_str(&format!("; this index has no {plural}"));
+    let list = if what == "section" {
+        "sections"
     } else {
-        msg.push_str(&format!("; {plural} are: {}", valid.join(", ")));
-    }
-    Error::Usage(msg)
+        plural
+    };
+    let filter = suggest::Filter { what, plural, list };
+    suggest::unknown(
+        filter,
+        wanted,
+        &valid,
+        &suggest::closest_few(wanted, spellings),
+    )
 }
 
 #[cfg(test)]
@@ -2535,7 +2589,7 @@ mod tests {
         assert!(!same_family("car", "care"));
         assert!(!same_family("ruth", "ruthless"));
         assert_eq!(
-            closest("memroy", ["memory", "hope"].into_iter()),
+            suggest::closest("memroy", ["memory", "hope"].into_iter()),
             Some("memory")
         );
     }

@@ -141,18 +141,35 @@ fn without_iterations_the_run_is_sized_by_calibration() {
 #[test]
 fn scale_mode_benchmarks_n_copies_in_a_temporary_directory() {
     let dir = fixture();
+    let hits_of = |v: &serde_json::Value| -> Vec<u64> {
+        v["queries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["hits"].as_u64().unwrap())
+            .collect()
+    };
+    let exact = json_report(run_on(dir.path()).args([
+        "--scale",
+        "5",
+        "--exact-copies",
+        "--iterations",
+        "1",
+        "--json",
+    ]));
+    assert_eq!(exact["corpus"]["scale"], 5);
+    assert_eq!(exact["corpus"]["sources"], 10);
+    // Five exact copies of a passage are near-duplicates: one hit, the others in `also_in`.
+    assert_eq!(hits_of(&exact), [1, 1, 1]);
+    assert!(exact["build"]["mb_per_s"].as_f64().unwrap() > 0.0);
+
+    // By default the copies are distinct text, so grouping no longer folds them all into one.
     let v = json_report(run_on(dir.path()).args(["--scale", "5", "--iterations", "1", "--json"]));
     assert_eq!(v["corpus"]["scale"], 5);
     assert_eq!(v["corpus"]["sources"], 10);
-    let hits: Vec<u64> = v["queries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| q["hits"].as_u64().unwrap())
-        .collect();
-    // The five copies of a passage are near-duplicates: one hit, the others in `also_in`.
-    assert_eq!(hits, [1, 1, 1]);
-    assert!(v["build"]["mb_per_s"].as_f64().unwrap() > 0.0);
+    let hits = hits_of(&v);
+    assert!(hits.iter().all(|&h| h >= 1), "{hits:?}");
+    assert!(hits.iter().sum::<u64>() > 3, "{hits:?}");
     // The fixture itself is untouched: the copies lived elsewhere.
     let names: Vec<_> = std::fs::read_dir(dir.path().join("corpus"))
         .unwrap()

@@ -4,14 +4,14 @@
 //!
 //! Set `NLMG_TEST_SEED` to replay the kill moments of a failing run (each run prints its seed).
 
-mod hardening_common;
+mod common;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use hardening_common::*;
+use common::*;
 
 const QUERY: &str = "deferral";
 

@@ -2,13 +2,13 @@
 //! exactly one warning that names it; every other file is read exactly as without it; memory stays
 //! bounded; nothing panics and the command still succeeds.
 
-mod hardening_common;
+mod common;
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::sync::OnceLock;
 
-use hardening_common::*;
+use common::*;
 
 /// The bad inputs, one per case of the issue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,12 +3,12 @@
 //! fixes it (never a panic or a backtrace), and both `--rebuild-if-damaged` and `index --force`
 //! must bring back an index that answers exactly as before.
 
-mod hardening_common;
+mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use hardening_common::*;
+use common::*;
 
 const QUERY: &str = "deferral";
 

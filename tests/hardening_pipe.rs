@@ -4,12 +4,12 @@
 //! binary is still writing when the reader closes: the write fails with EPIPE and the binary must
 //! exit 0 (or die of SIGPIPE, 141, as C tools do) without "panicked" on stderr.
 
-mod hardening_common;
+mod common;
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 
-use hardening_common::*;
+use common::*;
 
 /// Runs the command, reads one line of its output, closes the pipe, and checks how it ended.
 fn read_one_line_then_close(mut cmd: Command, what: &str) {

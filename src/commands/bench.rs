@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{Outcome, Paths};
-use crate::bench::{self, BenchQuery, BenchReport, ScratchDir};
+use crate::bench::{self, BenchQuery, BenchReport, CopyText, ScratchDir};
 use crate::error::{Error, Result};
 use crate::output;
 
@@ -22,6 +22,10 @@ pub struct BenchOptions {
     pub iterations: Option<usize>,
     pub warmup: usize,
     pub scale: Option<usize>,
+    /// What the copies of a `--scale` corpus hold (varied text unless `--exact-copies`).
+    pub copies: CopyText,
+    /// Write the scaled corpus here and stop, instead of benchmarking it.
+    pub write_corpus: Option<PathBuf>,
     pub json: bool,
 }
 
@@ -41,6 +45,8 @@ pub struct BenchConfig {
     pub iterations: Option<usize>,
     pub warmup: usize,
     pub scale: Option<usize>,
+    pub copies: CopyText,
+    pub write_corpus: Option<PathBuf>,
     pub json: bool,
 }
 
@@ -61,6 +67,33 @@ impl BenchConfig {
         if !paths.corpus.is_dir() {
             return Err(Error::NoCorpus(paths.corpus.clone()));
         }
+        if let Some(dir) = &o.write_corpus {
+            if o.scale.is_none() {
+                return Err(Error::Usage(
+                    "--write-corpus writes a scaled corpus: give --scale N too".into(),
+                ));
+            }
+            // Never mix a new corpus into files that are already there, nor overwrite them.
+            let occupied = std::fs::read_dir(dir).map(|mut d| d.next().is_some());
+            if occupied.unwrap_or(false) || dir.is_file() {
+                return Err(Error::Usage(format!(
+                    "--write-corpus {}: the directory exists and is not empty",
+                    dir.display()
+                )));
+            }
+            // The query file is not needed to write a corpus.
+            return Ok(BenchConfig {
+                corpus: paths.corpus.clone(),
+                index: paths.index.clone(),
+                queries: Vec::new(),
+                iterations: o.iterations,
+                warmup: o.warmup,
+                scale: o.scale,
+                copies: o.copies,
+                write_corpus: o.write_corpus.clone(),
+                json: o.json,
+            });
+        }
         let queries = match &o.queries {
             Some(path) => bench::load_queries(path)?,
             None => {
@@ -77,6 +110,8 @@ impl BenchConfig {
             iterations: o.iterations,
             warmup: o.warmup,
             scale: o.scale,
+            copies: o.copies,
+            write_corpus: None,
             json: o.json,
         })
     }
@@ -84,6 +119,14 @@ impl BenchConfig {
 
 pub fn run(paths: &Paths, options: &BenchOptions, out: &mut dyn Write) -> Result<Outcome> {
     let config = BenchConfig::new(paths, options)?;
+    if let (Some(dir), Some(n)) = (&config.write_corpus, config.scale) {
+        let mut progress = output::bench::BenchProgress::new();
+        progress.step(&format!("writing {n} copies of the corpus"));
+        let written = bench::make_scaled_corpus(&config.corpus, dir, n, config.copies)?;
+        progress.finish();
+        output::bench::write_scaled(out, dir, &written, config.copies)?;
+        return Ok(Outcome::Found);
+    }
     let report = measure(&config)?;
     if config.json {
         output::bench::write_json(out, &report)?;
@@ -103,7 +146,7 @@ pub fn measure(config: &BenchConfig) -> Result<BenchReport> {
             progress.step(&format!("writing {n} copies of the corpus"));
             scratch = ScratchDir::new("nlmg-bench")?;
             let corpus = scratch.path().join("corpus");
-            bench::make_scaled_corpus(&config.corpus, &corpus, n)?;
+            bench::make_scaled_corpus(&config.corpus, &corpus, n, config.copies)?;
             (corpus, scratch.path().join("index"))
         }
         None => (config.corpus.clone(), config.index.clone()),
@@ -176,6 +219,7 @@ pub fn measure(config: &BenchConfig) -> Result<BenchReport> {
         corpus: bench::CorpusFacts {
             dir: display_dir(&config.corpus),
             scale: config.scale.unwrap_or(1),
+            copies: config.scale.map(|_| config.copies),
             sources: prepared.sources,
             passages: prepared.passages,
             bytes: prepared.bytes,
@@ -310,6 +354,8 @@ mod tests {
             iterations: Some(2),
             warmup: 1,
             scale: None,
+            copies: CopyText::default(),
+            write_corpus: None,
             json: false,
         }
     }
@@ -395,6 +441,7 @@ mod tests {
             &paths(dir.path()),
             &BenchOptions {
                 scale: Some(4),
+                copies: CopyText::Exact,
                 ..options(&dir.path().join("queries.txt"))
             },
         )
@@ -407,5 +454,55 @@ mod tests {
         assert_eq!(hits, vec![1, 1, 1]);
         assert!(r.build.is_some());
         assert_eq!(r.index.dir, "(temporary)");
+        assert_eq!(r.corpus.copies, Some(CopyText::Exact));
+    }
+
+    #[test]
+    fn write_corpus_needs_a_scale_and_an_empty_directory() {
+        let dir = fixture();
+        let q = dir.path().join("queries.txt");
+        let target = dir.path().join("out");
+        let no_scale = BenchOptions {
+            write_corpus: Some(target.clone()),
+            ..options(&q)
+        };
+        let err = BenchConfig::new(&paths(dir.path()), &no_scale).unwrap_err();
+        assert!(err.to_string().contains("give --scale N"), "{err}");
+        let occupied = BenchOptions {
+            scale: Some(2),
+            write_corpus: Some(dir.path().to_path_buf()),
+            ..options(&q)
+        };
+        let err = BenchConfig::new(&paths(dir.path()), &occupied).unwrap_err();
+        assert!(err.to_string().contains("not empty"), "{err}");
+    }
+
+    #[test]
+    fn write_corpus_writes_the_copies_and_runs_no_query() {
+        let dir = fixture();
+        let target = dir.path().join("out");
+        let o = BenchOptions {
+            scale: Some(3),
+            write_corpus: Some(target.clone()),
+            // Not read: writing a corpus needs no queries.
+            queries: Some(dir.path().join("missing.txt")),
+            ..options(&dir.path().join("queries.txt"))
+        };
+        let mut out = Vec::new();
+        assert_eq!(
+            run(&paths(dir.path()), &o, &mut out).unwrap(),
+            Outcome::Found
+        );
+        let mut names: Vec<String> = std::fs::read_dir(&target)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["notes-0000.txt", "notes-0001.txt", "notes-0002.txt"]
+        );
+        let said = String::from_utf8(out).unwrap();
+        assert!(said.contains("3 copies"), "{said}");
     }
 }

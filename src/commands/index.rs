@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::{Outcome, Paths};
+use super::{interrupt, Outcome, Paths};
 use crate::error::{Error, Result};
 use crate::index::{self, BuildReport, IndexStatus};
 use crate::ingest;
@@ -10,6 +10,7 @@ use crate::output::{self, progress::BuildProgress};
 use crate::search::Engine;
 
 pub fn run(paths: &Paths, force: bool, out: &mut dyn Write) -> Result<Outcome> {
+    require_corpus(paths)?;
     let status = index::status(&paths.index, &paths.corpus);
     if !force && status == IndexStatus::Fresh {
         let meta = index::read_meta(&paths.index)?;
@@ -32,6 +33,7 @@ pub fn run(paths: &Paths, force: bool, out: &mut dyn Write) -> Result<Outcome> {
 /// rebuilds it when stale or from another version (saying so on stderr). A damaged index is an
 /// error unless `rebuild_if_damaged`.
 pub fn ensure(paths: &Paths, rebuild_if_damaged: bool) -> Result<()> {
+    require_corpus(paths)?;
     let mut status = settled_status(paths);
     if status != IndexStatus::Fresh && index::build_running(&paths.index) {
         output::note("another process is building the index; waiting for it to finish");
@@ -56,6 +58,16 @@ pub fn ensure(paths: &Paths, rebuild_if_damaged: bool) -> Result<()> {
     let report = rebuild(paths)?;
     output::note(&summary(paths, &report));
     Ok(())
+}
+
+/// A missing corpus directory is the error to report, before anything is said about the index
+/// (which would otherwise look stale, built from a corpus that is no longer there).
+fn require_corpus(paths: &Paths) -> Result<()> {
+    if paths.corpus.is_dir() {
+        Ok(())
+    } else {
+        Err(Error::NoCorpus(paths.corpus.clone()))
+    }
 }
 
 /// `index::status`, looked at again when a build swapped generations meanwhile: the old
@@ -88,7 +100,9 @@ pub fn open_engine(paths: &Paths, rebuild_if_damaged: bool) -> Result<Engine> {
 }
 
 /// Reads the corpus and builds a new index generation, with a progress bar on a terminal.
+/// A Ctrl-C meanwhile (see [`interrupt`]) stops it, leaving the live index as it was.
 fn rebuild(paths: &Paths) -> Result<BuildReport> {
+    let _listening = interrupt::listen();
     // Refuse before reading the corpus, not after: the build lock itself is taken in
     // `index::build`, and this only spares a doomed second build its ingest.
     if index::build_running(&paths.index) {
@@ -102,7 +116,12 @@ fn rebuild(paths: &Paths) -> Result<BuildReport> {
         return Err(Error::EmptyCorpus(paths.corpus.clone()));
     }
     let mut progress = BuildProgress::new();
-    index::build(&corpus, &paths.index, &mut |e| progress.event(e))
+    index::build_until(
+        &corpus,
+        &paths.index,
+        &mut |e| progress.event(e),
+        &interrupt::requested,
+    )
 }
 
 fn summary(paths: &Paths, r: &BuildReport) -> String {

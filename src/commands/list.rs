@@ -31,9 +31,68 @@ pub struct ListEntry {
     pub title: Option<String>,
 }
 
+pub fn run(paths: &Paths, what: ListWhat, json: bool, out: &mut dyn Write) -> Result<Outcome> {
+    super::index::ensure(paths, false)?;
+    let entries = entries(paths, what)?;
+    let io = |e: std::io::Error| Error::io("<stdout>", e);
+    for e in &entries {
+        if json {
+            serde_json::to_writer(&mut *out, e).map_err(|e| io(e.into()))?;
+            writeln!(out).map_err(io)?;
+        } else {
+            match &e.title {
+                Some(t) => writeln!(out, "{:>5}  {}  ({t})", e.count, e.value),
+                None => writeln!(out, "{:>5}  {}", e.count, e.value),
+            }
+            .map_err(io)?;
+        }
+    }
+    Ok(if entries.is_empty() {
+        Outcome::NotFound
+    } else {
+        Outcome::Found
+    })
+}
+
+/// The values of one tag with their passage counts, from the index as it is (never built or
+/// refreshed here: shell completion asks for these at every Tab). Values the lexicon knows
+/// and no passage carries are listed with 0.
+pub fn entries(paths: &Paths, what: ListWhat) -> Result<Vec<ListEntry>> {
+    let meta = index::read_meta(&paths.index)?;
+    let lexicon = Lexicon::load(&paths.corpus)?;
+    Ok(entries_of(&meta, &lexicon, what))
+}
+
+impl ListWhat {
+    /// Every list, by the name `list` and the API take (`themes`, `characters`, …).
+    pub const ALL: [(&'static str, ListWhat); 6] = [
+        ("themes", ListWhat::Themes),
+        ("characters", ListWhat::Characters),
+        ("sections", ListWhat::Sections),
+        ("sources", ListWhat::Sources),
+        ("kinds", ListWhat::Kinds),
+        ("parts", ListWhat::Parts),
+    ];
+
+    /// The list named `name`, or a usage error naming the lists there are.
+    pub fn parse(name: &str) -> Result<ListWhat> {
+        Self::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, w)| *w)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|(n, _)| *n).collect();
+                Error::Usage(format!(
+                    "unknown list {name:?}; lists are: {}",
+                    names.join(", ")
+                ))
+            })
+    }
+}
+
 /// The values of one tag with their passage counts; themes, characters and kinds the lexicon
 /// knows are listed with 0 when no passage carries them.
-pub fn entries(meta: &IndexMeta, lexicon: &Lexicon, what: ListWhat) -> Vec<ListEntry> {
+pub fn entries_of(meta: &IndexMeta, lexicon: &Lexicon, what: ListWhat) -> Vec<ListEntry> {
     let with_zeros = |field: &str, known: Vec<String>| {
         let mut m: BTreeMap<String, u64> = meta.values(field);
         for k in known {
@@ -84,56 +143,4 @@ pub fn entries(meta: &IndexMeta, lexicon: &Lexicon, what: ListWhat) -> Vec<ListE
                 .collect()
         }
     }
-}
-
-impl ListWhat {
-    /// Every list, by the name `list` and the API take (`themes`, `characters`, …).
-    pub const ALL: [(&'static str, ListWhat); 6] = [
-        ("themes", ListWhat::Themes),
-        ("characters", ListWhat::Characters),
-        ("sections", ListWhat::Sections),
-        ("sources", ListWhat::Sources),
-        ("kinds", ListWhat::Kinds),
-        ("parts", ListWhat::Parts),
-    ];
-
-    /// The list named `name`, or a usage error naming the lists there are.
-    pub fn parse(name: &str) -> Result<ListWhat> {
-        Self::ALL
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, w)| *w)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Self::ALL.iter().map(|(n, _)| *n).collect();
-                Error::Usage(format!(
-                    "unknown list {name:?}; lists are: {}",
-                    names.join(", ")
-                ))
-            })
-    }
-}
-
-pub fn run(paths: &Paths, what: ListWhat, json: bool, out: &mut dyn Write) -> Result<Outcome> {
-    super::index::ensure(paths, false)?;
-    let meta = index::read_meta(&paths.index)?;
-    let lexicon = Lexicon::load(&paths.corpus)?;
-    let entries = entries(&meta, &lexicon, what);
-    let io = |e: std::io::Error| Error::io("<stdout>", e);
-    for e in &entries {
-        if json {
-            serde_json::to_writer(&mut *out, e).map_err(|e| io(e.into()))?;
-            writeln!(out).map_err(io)?;
-        } else {
-            match &e.title {
-                Some(t) => writeln!(out, "{:>5}  {}  ({t})", e.count, e.value),
-                None => writeln!(out, "{:>5}  {}", e.count, e.value),
-            }
-            .map_err(io)?;
-        }
-    }
-    Ok(if entries.is_empty() {
-        Outcome::NotFound
-    } else {
-        Outcome::Found
-    })
 }

@@ -4,11 +4,14 @@
 //! Commands write only to the writer they are given; `main` decides where that goes.
 
 pub mod bench;
+pub mod export;
 pub mod index;
+pub mod interrupt;
 pub mod list;
 pub mod passages;
 pub mod search;
 pub mod serve;
+pub mod views;
 
 use std::path::PathBuf;
 

@@ -7,6 +7,13 @@ use crate::error::{Error, Result};
 use crate::index;
 use crate::ingest;
 use crate::output;
+use crate::suggest::{self, Filter};
+
+const SOURCE: Filter<'static> = Filter {
+    what: "source",
+    plural: "sources",
+    list: "sources",
+};
 
 #[derive(Debug, Clone, Default)]
 pub struct PassagesConfig {
@@ -29,10 +36,8 @@ pub fn run(paths: &Paths, config: &PassagesConfig, out: &mut dyn Write) -> Resul
             .any(|s| s.id.eq_ignore_ascii_case(wanted))
         {
             let ids: Vec<&str> = corpus.sources.iter().map(|s| s.id.as_str()).collect();
-            return Err(Error::Usage(format!(
-                "unknown source {wanted:?}; sources are: {}",
-                ids.join(", ")
-            )));
+            let closest = suggest::closest_few(wanted, ids.iter().map(|id| (*id, *id)));
+            return Err(suggest::unknown(SOURCE, wanted, &ids, &closest));
         }
     }
     let selected = corpus.passages.iter().filter(|p| {

@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::bench::{BenchReport, LatencyStats, Phase, RunProgress};
+use crate::bench::{BenchReport, CopyText, LatencyStats, Phase, RunProgress, ScaledCorpus};
 use crate::error::{Error, Result};
 
 fn io(e: std::io::Error) -> Error {
@@ -17,15 +17,37 @@ pub fn write_json(out: &mut dyn Write, report: &BenchReport) -> Result<()> {
     writeln!(out).map_err(io)
 }
 
+/// What `bench --scale N --write-corpus DIR` wrote, in one line.
+pub fn write_scaled(
+    out: &mut dyn Write,
+    dir: &std::path::Path,
+    c: &ScaledCorpus,
+    text: CopyText,
+) -> Result<()> {
+    writeln!(
+        out,
+        "wrote {} copies ({}) to {}: {} summary files, {}",
+        c.copies,
+        text.label(),
+        dir.display(),
+        c.files,
+        bytes(c.bytes)
+    )
+    .map_err(io)
+}
+
 /// The report for people: what was measured, then latency per kind and overall.
 pub fn write_text(out: &mut dyn Write, r: &BenchReport) -> Result<()> {
     let c = &r.corpus;
     writeln!(out, "nlmg-search bench  (engine: {})", r.engine).map_err(io)?;
     writeln!(
         out,
-        "corpus   {} ({}×): {} sources, {} passages, {}",
+        "corpus   {} ({}×{}): {} sources, {} passages, {}",
         c.dir,
         c.scale,
+        c.copies
+            .map(|t| format!(", {}", t.label()))
+            .unwrap_or_default(),
         c.sources,
         c.passages,
         bytes(c.bytes)
@@ -212,6 +234,7 @@ mod tests {
             corpus: CorpusFacts {
                 dir: "corpus".into(),
                 scale: 1,
+                copies: None,
                 sources: 3,
                 passages: 400,
                 bytes: 87_650,

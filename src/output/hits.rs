@@ -71,6 +71,16 @@ fn write_styled(w: &mut dyn WriteColor, r: &Response) -> Result<()> {
     writeln!(w).map_err(io)
 }
 
+/// Where context crosses a heading: `[§ Heading] `, the heading the text after it is under.
+fn write_heading_mark(w: &mut dyn WriteColor, section: &[String]) -> std::io::Result<()> {
+    w.set_color(&spec(Some(Color::Cyan), false, false))?;
+    match section.last() {
+        Some(heading) => write!(w, "[§ {heading}] ")?,
+        None => write!(w, "[§] ")?,
+    }
+    w.reset()
+}
+
 /// How the query was read: a spelling correction and the words it was widened to.
 fn write_reading(w: &mut dyn WriteColor, r: &Response) -> std::io::Result<()> {
     if let Some(s) = &r.suggestion {
@@ -144,15 +154,43 @@ fn write_hit(w: &mut dyn WriteColor, h: &Hit) -> std::io::Result<()> {
         w.reset()?;
     }
     write!(w, "   ")?;
-    if !h.excerpt.context_before.is_empty() {
+    let e = &h.excerpt;
+    let [before_section, after_section] = &h.context_sections;
+    if !e.context_before.is_empty() {
         w.set_color(&spec(None, false, true))?;
-        write!(w, "{} ", h.excerpt.context_before)?;
+        match before_section {
+            // The context starts under the previous heading: show where this one begins.
+            Some(_) => {
+                let (outside, inside) = e.context_before.split_at(e.prev_part);
+                write!(w, "{outside} ")?;
+                write_heading_mark(w, &p.section)?;
+                w.set_color(&spec(None, false, true))?;
+                write!(w, "{}", inside.trim_start())?;
+                if !inside.trim().is_empty() {
+                    write!(w, " ")?;
+                }
+            }
+            None => write!(w, "{} ", e.context_before)?,
+        }
         w.reset()?;
     }
-    write_highlighted(w, &h.excerpt.text, &h.excerpt.highlights)?;
-    if !h.excerpt.context_after.is_empty() {
+    write_highlighted(w, &e.text, &e.highlights)?;
+    if !e.context_after.is_empty() {
         w.set_color(&spec(None, false, true))?;
-        write!(w, " {}", h.excerpt.context_after)?;
+        match after_section {
+            Some(next) => {
+                let cut = e.context_after.len() - e.next_part;
+                let (inside, outside) = e.context_after.split_at(cut);
+                if !inside.trim().is_empty() {
+                    write!(w, " {}", inside.trim_end())?;
+                }
+                write!(w, " ")?;
+                write_heading_mark(w, next)?;
+                w.set_color(&spec(None, false, true))?;
+                write!(w, "{outside}")?;
+            }
+            None => write!(w, " {}", e.context_after)?,
+        }
         w.reset()?;
     }
     writeln!(w)?;

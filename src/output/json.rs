@@ -53,14 +53,33 @@ pub struct JsonHit {
     pub excerpt: String,
     /// Matched words as `[start, end)` **byte** offsets into `excerpt`, sorted, not overlapping.
     pub highlights: Vec<[usize; 2]>,
+    /// The same ranges as `highlights` in **characters** (Unicode code points) of `excerpt`,
+    /// for tools that index strings by character: jq's `.excerpt[s:e]`, Python, JavaScript
+    /// outside the astral planes.
+    #[serde(default)]
+    pub highlights_chars: Vec<[usize; 2]>,
     /// Where `excerpt` sits in `text`: `[start, end)` byte offsets.
     pub excerpt_range: [usize; 2],
     /// Matched words as `[start, end)` byte offsets into `text`.
     pub text_highlights: Vec<[usize; 2]>,
+    /// `text_highlights` in characters of `text`.
+    #[serde(default)]
+    pub text_highlights_chars: Vec<[usize; 2]>,
     /// Sentences before the excerpt (from the previous passage when the excerpt opens this one).
     pub context_before: String,
     /// Sentences after the excerpt (from the next passage when the excerpt ends this one).
     pub context_after: String,
+    /// When `context_before` begins in the previous passage and that passage is under another
+    /// heading: its section path, and how many bytes of `context_before` come from it.
+    #[serde(default)]
+    pub context_before_section: Option<Vec<String>>,
+    #[serde(default)]
+    pub context_before_outside: usize,
+    /// The same for the end of `context_after` and the next passage.
+    #[serde(default)]
+    pub context_after_section: Option<Vec<String>>,
+    #[serde(default)]
+    pub context_after_outside: usize,
     /// Byte range `[start, end)` of the passage in its original source file.
     pub source_range: [usize; 2],
     /// Near-duplicates of this passage in other sources (the same quotation or sentence),
@@ -115,6 +134,28 @@ fn pair(r: &std::ops::Range<usize>) -> [usize; 2] {
     [r.start, r.end]
 }
 
+/// Byte ranges of `text` (sorted by start) as character ranges, in one pass over the text.
+fn in_chars(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<[usize; 2]> {
+    let mut chars = 0;
+    let mut at = 0;
+    let mut to_chars = |b: usize| {
+        let b = b.min(text.len());
+        if b < at {
+            return text[..b].chars().count();
+        }
+        chars += text.get(at..b).map_or(0, |s| s.chars().count());
+        at = b;
+        chars
+    };
+    ranges
+        .iter()
+        .map(|r| {
+            let s = to_chars(r.start);
+            [s, to_chars(r.end)]
+        })
+        .collect()
+}
+
 impl From<&Hit> for JsonHit {
     fn from(h: &Hit) -> Self {
         let p = &h.passage;
@@ -133,10 +174,20 @@ impl From<&Hit> for JsonHit {
             text: p.text.clone(),
             excerpt: h.excerpt.text.clone(),
             highlights: h.excerpt.highlights.iter().map(pair).collect(),
+            highlights_chars: in_chars(&h.excerpt.text, &h.excerpt.highlights),
             excerpt_range: pair(&h.excerpt.range),
             text_highlights: h.excerpt.text_highlights.iter().map(pair).collect(),
+            text_highlights_chars: in_chars(&p.text, &h.excerpt.text_highlights),
             context_before: h.excerpt.context_before.clone(),
             context_after: h.excerpt.context_after.clone(),
+            context_before_section: h.context_sections[0].clone(),
+            context_before_outside: h.context_sections[0]
+                .as_ref()
+                .map_or(0, |_| h.excerpt.prev_part),
+            context_after_section: h.context_sections[1].clone(),
+            context_after_outside: h.context_sections[1]
+                .as_ref()
+                .map_or(0, |_| h.excerpt.next_part),
             source_range: p.source_range,
             also_in: h
                 .also_in
@@ -176,6 +227,30 @@ impl From<&Response> for JsonSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_ranges_become_the_same_characters() {
+        let text = "Madame’s “gallery” — Kathy’s tape, Norfolk";
+        let words = ["gallery", "Kathy", "Norfolk"];
+        let bytes: Vec<std::ops::Range<usize>> = words
+            .iter()
+            .map(|w| {
+                let s = text.find(w).unwrap();
+                s..s + w.len()
+            })
+            .collect();
+        let chars = in_chars(text, &bytes);
+        let all: Vec<char> = text.chars().collect();
+        for ([s, e], w) in chars.iter().zip(words) {
+            assert_eq!(all[*s..*e].iter().collect::<String>(), w);
+        }
+        assert_ne!(
+            chars[0],
+            [bytes[0].start, bytes[0].end],
+            "the text is not ASCII"
+        );
+        assert!(in_chars(text, &[]).is_empty());
+    }
 
     #[test]
     fn lines_round_trip_and_carry_their_type() {

@@ -1,10 +1,12 @@
 //! Printers: the terminal view and JSON Lines. The only library code that formats for people.
 
 pub mod bench;
+pub mod export;
 pub mod hits;
 pub mod json;
 pub mod passages;
 pub mod progress;
+pub mod views;
 
 use crate::model::Warning;
 

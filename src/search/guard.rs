@@ -1,4 +1,9 @@
-//! Excluded clauses made safe and meaningful, wherever they stand in a parsed query.
+//! Operator queries made safe and meaningful: what must be in one before it is parsed, what a
+//! parser complaint means in our words, and excluded clauses wherever they stand.
+//!
+//! Nothing to search for: `(` alone or `AND` alone has no word, and `-the` only a word too
+//! common to search for; each gets the note a plain `the` gets, never the parser's
+//! "Syntax Error" or a search for "and".
 //!
 //! A shield (`-"told and not"`): tantivy's phrase scorer asserts that it is never asked to look
 //! back, and its exclusion loop does ask (`seek_danger` below the current document after a
@@ -12,10 +17,83 @@
 //! already makes a query of exclusions alone mean.
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, EnableScoring, Explanation, Occur, Query, Scorer,
-    Weight,
+    AllQuery, BooleanQuery, ConstScoreQuery, EnableScoring, Explanation, Occur, Query,
+    QueryParserError, Scorer, Weight,
 };
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED};
+
+use crate::lexicon::STOP_WORDS;
+
+/// Why an operator query (`original`, and as [`super::repair`] left it) has nothing to
+/// search for, as a note; `None` when it has a word. A quoted phrase always counts: common
+/// words together are worth finding.
+pub(crate) fn nothing_to_search(original: &str, repaired: &str) -> Option<String> {
+    let mut words = vec![];
+    for (i, piece) in repaired.split('"').enumerate() {
+        let quoted = i % 2 == 1;
+        if quoted && piece.chars().any(char::is_alphanumeric) {
+            return None;
+        }
+        for token in piece.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+            let word = token.trim_start_matches(['-', '+']);
+            if !matches!(word, "AND" | "OR" | "NOT") && word.chars().any(char::is_alphanumeric) {
+                words.push(word.to_lowercase());
+            }
+        }
+    }
+    let q = original.trim();
+    match words.as_slice() {
+        [] => Some(format!(
+            "{q:?} has no word to search for: AND, OR, NOT, - and ( ) only join or exclude \
+             words; add one (for example: deferral AND Tommy)"
+        )),
+        [one] if STOP_WORDS.contains(&one.as_str()) => Some(too_common(one)),
+        _ => None,
+    }
+}
+
+/// The note for a query of one word too common to search for, operators or not.
+pub(crate) fn too_common(word: &str) -> String {
+    format!("{word:?} is too common a word to search for on its own; add a word that matters")
+}
+
+/// The longest plain question searched, in characters: a pasted passage is searched by its
+/// opening, cut at a word, and the note says where it was cut.
+pub(crate) const MAX_PLAIN_CHARS: usize = 1000;
+
+/// The part of a plain question that is searched, and the note saying it was cut (`None`
+/// when it is short enough).
+pub(crate) fn plain_opening(q: &str) -> (&str, Option<String>) {
+    let Some((cut, _)) = q.char_indices().nth(MAX_PLAIN_CHARS) else {
+        return (q, None);
+    };
+    let head = &q[..cut];
+    // Back to the last space, unless the opening is a single over-long word.
+    let head = match head.rfind(char::is_whitespace) {
+        Some(i) if i > 0 => head[..i].trim_end(),
+        _ => head,
+    };
+    let tail: Vec<&str> = head.split_whitespace().rev().take(3).collect();
+    let tail: Vec<&str> = tail.into_iter().rev().collect();
+    let note = format!(
+        "the query is {} characters long; only its first {} were searched (up to \"…{}\")",
+        q.chars().count(),
+        head.chars().count(),
+        tail.join(" ")
+    );
+    (head, Some(note))
+}
+
+/// A complaint of the query parser in the words of this tool (the parser's own name rows and
+/// columns of a grammar the user never sees).
+pub(crate) fn describe(e: &QueryParserError) -> String {
+    match e {
+        QueryParserError::SyntaxError(_) => {
+            "an operator or bracket with no words to join".to_string()
+        }
+        other => other.to_string(),
+    }
+}
 
 /// Rebuilds a parsed query with every excluded clause, at any depth, wrapped in [`Guarded`],
 /// and every group of exclusions only that a clause requires or offers (`AND NOT x`, `OR NOT
@@ -128,6 +206,54 @@ impl Scorer for GuardedScorer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_plain_question_is_cut_at_a_word_within_the_limit() {
+        let short = "why did Madame cry";
+        assert_eq!(plain_opening(short), (short, None));
+        let long = "deferral é ".repeat(200);
+        let (head, note) = plain_opening(&long);
+        assert!(head.chars().count() <= MAX_PLAIN_CHARS, "{}", head.len());
+        assert!(head.chars().count() > MAX_PLAIN_CHARS - 12);
+        assert!(long.starts_with(head) && !head.ends_with(' '));
+        assert!(head.ends_with("deferral") || head.ends_with('é'), "{head}");
+        let note = note.unwrap();
+        assert!(
+            note.contains("2200 characters") && note.contains("first"),
+            "{note}"
+        );
+        let word = "x".repeat(5000);
+        assert_eq!(plain_opening(&word).0.len(), MAX_PLAIN_CHARS);
+    }
+
+    #[test]
+    fn a_query_of_operators_or_one_common_word_has_nothing_to_search_for() {
+        for (q, says) in [
+            ("(", "no word"),
+            ("AND", "no word"),
+            ("AND OR NOT", "no word"),
+            ("( )", "no word"),
+            ("- +", "no word"),
+            ("-the", "too common"),
+            ("(the)", "too common"),
+            ("AND the", "too common"),
+        ] {
+            let repaired = super::super::repair(q).unwrap();
+            let note = nothing_to_search(q, &repaired).unwrap_or_default();
+            assert!(note.contains(says), "{q}: {note:?}");
+            assert!(!note.contains("Syntax"), "{q}: {note}");
+        }
+        for q in [
+            "(ruth)",
+            "ruth AND tommy",
+            "-possible",
+            "\"the end\"",
+            "\"and then\"",
+        ] {
+            let repaired = super::super::repair(q).unwrap();
+            assert_eq!(nothing_to_search(q, &repaired), None, "{q}");
+        }
+    }
     use tantivy::collector::Count;
     use tantivy::query::QueryParser;
     use tantivy::schema::{Schema, TEXT};

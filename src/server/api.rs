@@ -216,7 +216,7 @@ pub fn list(engine: &Engine, kind: &str, query: &Query) -> Reply {
     let answer = query
         .refuse_unknown(&[])
         .and_then(|()| ListWhat::parse(kind))
-        .map(|what| list::entries(engine.meta(), engine.lexicon(), what));
+        .map(|what| list::entries_of(engine.meta(), engine.lexicon(), what));
     match answer {
         Ok(values) => Reply::json(200, &JsonList { values }),
         Err(e) => error_reply(&e),

@@ -1,6 +1,14 @@
 //! Harness: runs the real binary against a corpus with a private temporary index, so tests never
 //! share or dirty the repository's `index/`.
+//!
+//! One harness for every integration test: [`Env`] and its helpers drive the binary through
+//! assert_cmd; the items of `faults` (re-exported here) run it as a child process for the
+//! hardening tests. A test file includes it with `mod common;` and uses only part of it.
 #![allow(dead_code)]
+
+mod faults;
+#[allow(unused_imports)] // Files that use only the Env half.
+pub use faults::*;
 
 use std::path::{Path, PathBuf};
 

@@ -1,8 +1,6 @@
-//! Shared harness for the hardening tests: throwaway corpus and index directories, the real binary,
-//! scaled-up corpora, and the checks every fault-injection test repeats (no panic, a clear error).
-//!
-//! Each test file includes this with `mod hardening_common;` and uses only part of it.
-#![allow(dead_code)]
+//! The harness's fault-injection half: throwaway corpus and index directories, the real binary
+//! run as a child process (to kill, time or measure), scaled-up corpora, and the checks every
+//! hardening test repeats (no panic, a clear error). `common` re-exports all of it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
