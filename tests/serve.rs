@@ -4,50 +4,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::{serve, served};
 use nlmg_search::server::api::{JsonList, JsonPassageView, JsonSearch};
 use proptest::prelude::*;
-
-struct Served {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(mut cmd: Command) -> Served {
-    cmd.args(["serve", "--addr", "127.0.0.1:0", "--quiet"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    let mut child = cmd.spawn().unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap_or_else(|| panic!("no URL in {line:?}"))
-        .to_string();
-    Served { child, addr }
-}
-
-fn served(env: &common::Env) -> Served {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_nlmg-search"));
-    c.env("NLMG_CORPUS", &env.corpus)
-        .env("NLMG_INDEX", env.index.path());
-    serve(c)
-}
 
 /// One GET over a fresh connection: (status, body).
 fn get(addr: &str, target: &str) -> (u16, Vec<u8>) {

@@ -7,8 +7,12 @@
 #![allow(dead_code)]
 
 mod faults;
+mod served;
+pub mod webdriver;
 #[allow(unused_imports)] // Files that use only the Env half.
 pub use faults::*;
+#[allow(unused_imports)]
+pub use served::*;
 
 use std::path::{Path, PathBuf};
 
