@@ -108,6 +108,11 @@ pub struct Intent {
     /// happened to Ruth" is answered by passages on her donations and death).
     #[serde(default)]
     pub answers: Vec<String>,
+    /// Answers searched too when the question names no character: what happened to a place or
+    /// a thing is its fate as well as a death ("what happened to Hailsham" is answered by its
+    /// closing).
+    #[serde(default)]
+    pub thing_answers: Vec<String>,
     /// The weight `answers` are searched at, when the usual low weight is too little: a place
     /// named in a passage answers "where" more surely than "because" answers "why".
     #[serde(default)]
@@ -228,6 +233,7 @@ impl Lexicon {
             }
             if i.kinds.is_empty()
                 && i.answers.is_empty()
+                && i.thing_answers.is_empty()
                 && !i.explain_terms
                 && i.answer_type.is_none()
             {
@@ -251,7 +257,12 @@ impl Lexicon {
                 }
             }
             // Answers are searched word by word; a phrase would silently match nothing.
-            if let Some(a) = i.answers.iter().find(|a| a.split_whitespace().count() != 1) {
+            if let Some(a) = i
+                .answers
+                .iter()
+                .chain(&i.thing_answers)
+                .find(|a| a.split_whitespace().count() != 1)
+            {
                 return Err(format!(
                     "an [[intent]] lists the answer {a:?}; answers are single words"
                 ));

@@ -11,7 +11,8 @@
 //! are then not checked); `NLMG_EVAL_VERBOSE=1` lists each query's top hits with their grades;
 //! `NLMG_EVAL_SET=heldout` runs `tests/quality/heldout.toml` instead (any `NAME` runs
 //! `tests/quality/NAME.toml`, such as `heldout2` or the development set `dev`; floors not
-//! checked);
+//! checked); `NLMG_EVAL_SET=blind` runs the four held-out sets and prints their pooled means
+//! (each question once), as does a comma-separated list of sets (`dev,heldout4`);
 //! `NLMG_EVAL_RANKING=full,-proximity` passes `--ranking` to the main column (for ablations).
 
 use std::collections::HashMap;
@@ -267,6 +268,8 @@ fn evaluate(
 /// Everything the evaluation measured, plus the printed report.
 struct Report {
     full: Scores,
+    /// Each question's scores under the full ranking, in set order (for pooling sets).
+    each: Vec<Scores>,
     baseline: Option<Scores>,
     errors: usize,
     text: String,
@@ -423,6 +426,7 @@ fn run_evaluation(
     }
     Report {
         full,
+        each: full_scores,
         baseline: base,
         errors,
         text,
@@ -451,6 +455,10 @@ fn search_quality_meets_the_floors() {
         Some(name) => repo().join(format!("tests/quality/{name}.toml")),
         None => questions_path(),
     };
+    if let Some(names) = other_set.as_deref().and_then(pooled_sets) {
+        run_pooled(&names);
+        return;
+    }
     let set = QuestionSet::load(&path).unwrap_or_else(|e| panic!("{e}"));
     let ranking = std::env::var("NLMG_EVAL_RANKING")
         .ok()
@@ -485,6 +493,59 @@ fn search_quality_meets_the_floors() {
         return;
     }
     assert_meets_floors(&report, "floors.toml");
+}
+
+/// The blind sets: never tuned on, the measure of ranking quality, reported pooled.
+const BLIND_SETS: [&str; 4] = ["heldout", "heldout2", "heldout3", "heldout4"];
+
+/// The sets `NLMG_EVAL_SET` names when it asks for more than one: `blind` (the held-out sets) or
+/// a comma-separated list. `None` for a single set.
+fn pooled_sets(spec: &str) -> Option<Vec<String>> {
+    if spec == "blind" {
+        return Some(BLIND_SETS.iter().map(|s| s.to_string()).collect());
+    }
+    spec.contains(',').then(|| {
+        spec.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    })
+}
+
+/// Runs several sets over one index, prints each set's table, then each set's overall line and
+/// the pooled means over all their questions (each question counts once, whatever its set).
+fn run_pooled(names: &[String]) {
+    let ranking = std::env::var("NLMG_EVAL_RANKING")
+        .ok()
+        .filter(|s| !s.is_empty());
+    let verbose = std::env::var_os("NLMG_EVAL_VERBOSE").is_some_and(|v| v != "0");
+    let index = tempfile::tempdir().expect("temporary index directory");
+    let engine = Engine {
+        bin: std::env::var_os("NLMG_EVAL_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_nlmg-search"))),
+        corpus: repo().join("corpus"),
+        index: index.path().join("index"),
+    };
+    let mut lines = String::new();
+    let mut pooled = Vec::new();
+    for name in names {
+        let set = QuestionSet::load(&repo().join(format!("tests/quality/{name}.toml")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let report = run_evaluation(&engine, &set, verbose, ranking.as_deref());
+        println!("== {name}\n{}", report.text);
+        let label = format!("{name} ({})", report.each.len());
+        let _ = writeln!(lines, "{label:<36} {}", fmt_scores(&report.full));
+        pooled.extend(report.each);
+    }
+    let label = format!("POOLED ({} questions)", pooled.len());
+    let _ = writeln!(lines, "{label:<36} {}", fmt_scores(&Scores::mean(&pooled)));
+    println!(
+        "{:<36} {:>6} {:>5} {:>5}\n{lines}",
+        "set", "nDCG@5", "P@3", "MRR"
+    );
+    println!("(several sets: floors not checked)");
 }
 
 /// The development set (`dev.toml`, questions written blind) has floors of its own

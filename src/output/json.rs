@@ -128,6 +128,13 @@ pub struct JsonSummary {
     /// `null` when nothing was corrected.
     #[serde(default)]
     pub suggestion: Option<String>,
+    /// Query words (as typed, lower-cased) that no passage holds, in query order: not as
+    /// typed, nor in another form of the word, nor as a correction or expansion of it. A
+    /// search whose every word is here finds nothing (exit 1); one with some words here still
+    /// shows the passages the other words find. Empty when every word matched somewhere,
+    /// and for a query with operators or quoted phrases.
+    #[serde(default)]
+    pub unmatched: Vec<String>,
 }
 
 fn pair(r: &std::ops::Range<usize>) -> [usize; 2] {
@@ -220,6 +227,7 @@ impl From<&Response> for JsonSummary {
                 })
                 .collect(),
             suggestion: r.suggestion.clone(),
+            unmatched: Vec::new(),
         }
     }
 }
@@ -265,6 +273,7 @@ mod tests {
                 to: vec!["guardian".into()],
             }],
             suggestion: Some("deferral".into()),
+            unmatched: vec!["creatures".into()],
         });
         let text = serde_json::to_string(&s).unwrap();
         assert!(
@@ -273,7 +282,7 @@ mod tests {
         );
         assert!(
             text.contains(
-                r#""expansions":[{"from":"teacher","to":["guardian"]}],"suggestion":"deferral""#
+                r#""expansions":[{"from":"teacher","to":["guardian"]}],"suggestion":"deferral","unmatched":["creatures"]"#
             ),
             "{text}"
         );
