@@ -39,7 +39,11 @@ struct PatternSpec {
 #[serde(deny_unknown_fields)]
 struct KindSpec {
     kind: String,
+    #[serde(default)]
     headings: Vec<String>,
+    /// Words in a passage's text that read as this kind when no heading decides one.
+    #[serde(default)]
+    text: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -127,6 +131,9 @@ pub struct Rules {
     pub layout: Layout,
     /// Heading words per kind, in priority order, lower case.
     pub kinds: Vec<(Kind, Vec<String>)>,
+    /// Words in a passage's text that read as each kind (narrating events, judging), for
+    /// passages no heading gives a kind, lower case.
+    pub kind_words: Vec<(Kind, Vec<String>)>,
     /// Part number and the heading pattern that announces it.
     pub parts: Vec<(u8, Regex)>,
     /// Part number and the pattern of a passage opening that names it ("In Part Two, …"),
@@ -169,10 +176,14 @@ impl Rules {
             return Err("[layout] needs 0 < min_words <= target_words <= max_words".into());
         }
         let mut kinds = Vec::new();
+        let mut kind_words = Vec::new();
         for k in &f.kind {
             let kind = Kind::parse(&k.kind)
                 .ok_or_else(|| format!("[[kind]] has an unknown kind {:?}", k.kind))?;
             kinds.push((kind, k.headings.iter().map(|h| h.to_lowercase()).collect()));
+            if !k.text.is_empty() {
+                kind_words.push((kind, k.text.iter().map(|h| h.to_lowercase()).collect()));
+            }
         }
         let continued_kinds = f
             .context
@@ -210,6 +221,7 @@ impl Rules {
             comments: set(&f.comments, "comments")?,
             layout: l,
             kinds,
+            kind_words,
             parts,
             part_openings,
             continues: f.context.continues,

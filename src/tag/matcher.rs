@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use regex::{Regex, RegexBuilder};
 
-/// A whole-word alternation and what each spelling stands for.
+/// A whole-word alternation and what each spelling stands for. A spelling ending in `*` is a
+/// word start: it matches every word that begins so ("manipulat*": "manipulations").
 #[derive(Debug, Clone)]
 pub(super) struct Matcher {
     re: Option<Regex>,
@@ -44,6 +45,9 @@ impl Matcher {
                 // ASCII boundaries (the matcher runs without Unicode tables, which is what keeps it fast).
                 let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
                 let pre = if word(k.chars().next()) { r"\b" } else { "" };
+                if let Some(stem) = k.strip_suffix('*').filter(|s| !s.is_empty()) {
+                    return format!("{pre}{}[a-z0-9]*", regex::escape(stem));
+                }
                 let post = if word(k.chars().last()) { r"\b" } else { "" };
                 format!("{pre}{}{post}", regex::escape(k))
             })
@@ -84,10 +88,46 @@ impl Matcher {
         };
         re.find_iter(hay)
             .filter_map(|m| {
+                let found = m.as_str();
                 self.map
-                    .get(m.as_str())
-                    .map(|v| (m.start(), m.as_str().to_string(), v.as_slice()))
+                    .get(found)
+                    .or_else(|| self.word_start(found))
+                    .map(|v| (m.start(), found.to_string(), v.as_slice()))
             })
             .collect()
+    }
+
+    /// What the longest word start (`stem*`) that `word` begins with names.
+    fn word_start(&self, word: &str) -> Option<&Vec<usize>> {
+        (1..=word.len())
+            .rev()
+            .filter(|&n| word.is_char_boundary(n))
+            .find_map(|n| self.map.get(&format!("{}*", &word[..n])))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_words_and_word_starts() {
+        let m = Matcher::new([("manipulat*", 0), ("lost", 1), ("in love", 2)], true).unwrap();
+        let found = |t: &str| -> Vec<(String, Vec<usize>)> {
+            m.find(t)
+                .into_iter()
+                .map(|(_, w, ids)| (w, ids.to_vec()))
+                .collect()
+        };
+        assert_eq!(
+            found("Her Manipulations, lost and in love."),
+            [
+                ("manipulations".to_string(), vec![0]),
+                ("lost".into(), vec![1]),
+                ("in love".into(), vec![2]),
+            ]
+        );
+        // A word start is still a word start: not inside another word.
+        assert!(found("unmanipulated lostness").is_empty());
     }
 }

@@ -14,9 +14,11 @@ use crate::segment::Segment;
 
 mod matcher;
 mod pages;
+mod part;
 
 use matcher::Matcher;
 use pages::page_refs;
+use part::Parts;
 pub use pages::{answer_spots, parse_pages, AnswerSpot, ANSWER_REACH};
 
 /// The tags of one passage.
@@ -41,8 +43,17 @@ pub struct Tagger {
     theme_headings: Matcher,
     kind_headings: Matcher,
     kinds: Vec<Kind>,
+    /// Words that read as a kind in a passage's text; indices into `text_kinds`.
+    kind_words: Matcher,
+    text_kinds: Vec<Kind>,
     parts: Vec<(u8, Regex)>,
     part_openings: Vec<(u8, Regex)>,
+    /// The lexicon's parts: cues and chapter spans.
+    book_parts: Parts,
+    /// Per theme, the patterns of another sense of its cues (any case).
+    unless: Vec<Vec<Regex>>,
+    /// The book's title, lower case: as a heading or in prose it names no theme.
+    title: String,
 }
 
 fn is_quotation(text: &str) -> bool {
@@ -57,14 +68,14 @@ fn is_quotation(text: &str) -> bool {
     end > 0 && t[end..].split_whitespace().count() <= 12 && end * 10 >= t.len() * 6
 }
 
-struct Acc {
+pub(super) struct Acc {
     provenance: Vec<TagOrigin>,
 }
 
 impl Acc {
     /// Records one reason per tag and route: a name both mentioned and in the heading keeps
     /// both reasons, a theme cued by five words keeps the first.
-    fn add(&mut self, field: TagField, value: &str, via: Via, evidence: &str) {
+    pub(super) fn add(&mut self, field: TagField, value: &str, via: Via, evidence: &str) {
         if !self
             .provenance
             .iter()
@@ -92,6 +103,10 @@ impl Acc {
     }
 }
 
+/// How many more words of another kind a passage's text must use to overrule its source's
+/// `passage_kind` (a source that is all plot summary still has a paragraph of judgement).
+const TEXT_KIND_LEAD: usize = 2;
+
 /// The part of a heading that names its subject: before " - " in "Ruth C. - The Manipulator".
 fn subject_part(heading: &str) -> &str {
     [" - ", " – ", " — ", ": "]
@@ -105,11 +120,26 @@ impl Tagger {
     /// Compiles the matchers. The error is a human message about the lexicon.
     pub fn new(lexicon: &Lexicon, rules: &Rules) -> Result<Tagger, String> {
         let chars = &lexicon.characters;
+        // Names that hold a character's name but are not the character ("Jane Austen") stand
+        // for no one (an index past the characters): as longer spellings they win where they
+        // occur.
+        let nobody = chars.len();
+        let book = &lexicon.book;
+        let others: Vec<(&str, usize)> = [book.author.as_str(), book.title.as_str()]
+            .into_iter()
+            .chain(book.names.iter().map(String::as_str))
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| (n, nobody))
+            .collect();
         let mentions = Matcher::new(
-            chars.iter().enumerate().flat_map(|(i, c)| {
-                std::iter::once((c.name.as_str(), i))
-                    .chain(c.aliases.iter().map(move |a| (a.as_str(), i)))
-            }),
+            chars
+                .iter()
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    std::iter::once((c.name.as_str(), i))
+                        .chain(c.aliases.iter().map(move |a| (a.as_str(), i)))
+                })
+                .chain(others.iter().copied()),
             false,
         )?;
         // Compiling an alternation is the costliest step of an ingest: share it when no
@@ -158,8 +188,31 @@ impl Tagger {
             theme_headings,
             kind_headings,
             kinds: rules.kinds.iter().map(|k| k.0).collect(),
+            kind_words: Matcher::new(
+                rules
+                    .kind_words
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, (_, ws))| ws.iter().map(move |w| (w.as_str(), i))),
+                true,
+            )?,
+            text_kinds: rules.kind_words.iter().map(|k| k.0).collect(),
             parts: rules.parts.clone(),
             part_openings: rules.part_openings.clone(),
+            book_parts: Parts::new(lexicon)?,
+            unless: themes
+                .iter()
+                .map(|t| {
+                    t.unless
+                        .iter()
+                        .map(|u| {
+                            Regex::new(&format!("(?i){u}"))
+                                .map_err(|e| format!("theme {:?}: `unless` {u:?}: {e}", t.name))
+                        })
+                        .collect::<Result<Vec<Regex>, String>>()
+                })
+                .collect::<Result<Vec<_>, String>>()?,
+            title: lexicon.book.title.trim().to_lowercase(),
         })
     }
 
@@ -174,6 +227,7 @@ impl Tagger {
         found
             .into_iter()
             .flat_map(|(_, _, ids)| ids.iter().copied())
+            .filter(|&i| i < self.character_names.len())
             .collect()
     }
 
@@ -185,7 +239,7 @@ impl Tagger {
         let text = seg.text.text.as_str();
 
         for (_, m, ids) in self.mentions.find(text) {
-            for &i in ids {
+            for &i in ids.iter().filter(|&&i| i < self.character_names.len()) {
                 acc.add(
                     TagField::Character,
                     &self.character_names[i],
@@ -203,40 +257,23 @@ impl Tagger {
                     h,
                 );
             }
+            // The book's title as a heading ("Pride and Prejudice") heads everything: it
+            // names no theme.
+            if self.is_title(h) {
+                continue;
+            }
             for (_, _, ids) in self.theme_headings.find(h) {
                 for &i in ids {
                     acc.add(TagField::Theme, &self.theme_names[i], Via::Heading, h);
                 }
             }
         }
-        for (_, m, ids) in self.cues.find(text) {
-            for &i in ids {
-                acc.add(TagField::Theme, &self.theme_names[i], Via::Cue, &m);
-            }
-        }
+        self.theme_cues(text, &mut acc);
 
         let (kind, via, evidence) = self.kind_of(seg, default_kind);
         acc.add(TagField::Kind, kind.as_str(), via, &evidence);
 
-        let mut part = None;
-        'parts: for h in &seg.section {
-            for (n, re) in &self.parts {
-                if re.is_match(h) {
-                    part = Some(*n);
-                    acc.add(TagField::Part, &n.to_string(), Via::Heading, h);
-                    break 'parts;
-                }
-            }
-        }
-        if part.is_none() {
-            for (n, re) in &self.part_openings {
-                if let Some(m) = re.find(text) {
-                    part = Some(*n);
-                    acc.add(TagField::Part, &n.to_string(), Via::Opening, m.as_str());
-                    break;
-                }
-            }
-        }
+        let part = self.place(seg, kind, &mut acc);
 
         let mut pages: Vec<u32> = Vec::new();
         for (at, list) in page_refs(text) {
@@ -257,6 +294,39 @@ impl Tagger {
             themes: acc.values(TagField::Theme),
             pages,
             provenance: acc.provenance,
+        }
+    }
+
+    /// Whether a heading is the book's title (or opens with it: "Pride and Prejudice by …").
+    fn is_title(&self, heading: &str) -> bool {
+        !self.title.is_empty() && heading.trim().to_lowercase().starts_with(&self.title)
+    }
+
+    /// Themes from cue words in `text`, except a cue inside the book's title or inside a
+    /// match of its theme's `unless` patterns (another sense of the word).
+    fn theme_cues(&self, text: &str, acc: &mut Acc) {
+        let lowered = text.to_lowercase();
+        let titles: Vec<std::ops::Range<usize>> = if self.title.is_empty() {
+            vec![]
+        } else {
+            lowered
+                .match_indices(&self.title)
+                .map(|(at, t)| at..at + t.len())
+                .collect()
+        };
+        for (at, m, ids) in self.cues.find(text) {
+            let within = |r: &std::ops::Range<usize>| r.start <= at && at + m.len() <= r.end;
+            if titles.iter().any(within) {
+                continue;
+            }
+            for &i in ids {
+                let other_sense = self.unless[i]
+                    .iter()
+                    .any(|re| re.find_iter(&lowered).any(|u| within(&u.range())));
+                if !other_sense {
+                    acc.add(TagField::Theme, &self.theme_names[i], Via::Cue, &m);
+                }
+            }
         }
     }
 
@@ -291,7 +361,31 @@ impl Tagger {
                 return (Kind::Analysis, Via::Heading, h.clone());
             }
         }
-        (default_kind, Via::Layout, "no heading decides".into())
+        self.kind_from_text(&seg.text.text)
+            .filter(|(_, _, lead)| default_kind == Kind::Other || *lead >= TEXT_KIND_LEAD)
+            .map_or(
+                (default_kind, Via::Layout, "no heading decides".into()),
+                |(kind, words, _)| (kind, Via::Cue, words.join(", ")),
+            )
+    }
+
+    /// The kind whose text words (`[[kind]] text` in the rules) the passage uses most, with
+    /// the words found and its lead over the next kind. A tie gives nothing.
+    fn kind_from_text(&self, text: &str) -> Option<(Kind, Vec<String>, usize)> {
+        let mut found: Vec<Vec<String>> = vec![vec![]; self.text_kinds.len()];
+        for (_, m, ids) in self.kind_words.find(text) {
+            for &i in ids {
+                if !found[i].contains(&m) {
+                    found[i].push(m.clone());
+                }
+            }
+        }
+        let mut order: Vec<usize> = (0..found.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(found[i].len()));
+        let best = *order.first()?;
+        let second = order.get(1).map_or(0, |&i| found[i].len());
+        let lead = found[best].len() - second;
+        (lead > 0).then(|| (self.text_kinds[best], std::mem::take(&mut found[best]), lead))
     }
 }
 
