@@ -1,0 +1,169 @@
+//! Stage 2, segment: cleaned lines → passages-to-be, each with its section path.
+//!
+//! Finds headings (short unpunctuated lines, markdown `#` lines, FAQ questions), list items and
+//! their inline labels (`1. Location and Layout: …`), splits long paragraphs at sentence
+//! boundaries and folds scraps (a signature, a stray button) into a neighbour. It knows nothing
+//! about characters or themes: that is tagging's job.
+
+
+mod elements;
+mod sentences;
+
+use elements::{elements, label_of, Elem};
+use sentences::{merge_scraps, split_long};
+pub(crate) use sentences::page_ref;
+pub use sentences::sentences;
+
+use crate::clean::{Layout, Line, Mapped};
+
+/// A passage before tagging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// Headings it sits under, outermost first; a list item's label comes last.
+    pub section: Vec<String>,
+    pub text: Mapped,
+    /// Part of the readers' comments below a post.
+    pub in_comments: bool,
+    /// A list item (or a paragraph continuing one).
+    pub list_item: bool,
+}
+
+
+#[derive(Debug, Clone)]
+struct Open {
+    text: String,
+    /// Markdown level, or None for a heading found by layout.
+    level: Option<usize>,
+    /// A layout heading directly followed by another heading: it heads a group.
+    container: bool,
+}
+
+/// Splits one source's cleaned lines into segments in reading order.
+pub fn segment(lines: &[Line], layout: &Layout) -> Vec<Segment> {
+    let elems = elements(lines, layout);
+    let mut stack: Vec<Open> = Vec::new();
+    let mut list_heads: Vec<(usize, String)> = Vec::new();
+    let mut item_section: Vec<String> = Vec::new();
+    let mut out: Vec<Segment> = Vec::new();
+    let path = |stack: &[Open], heads: &[(usize, String)]| -> Vec<String> {
+        stack
+            .iter()
+            .map(|o| o.text.clone())
+            .chain(heads.iter().map(|h| h.1.clone()))
+            .collect()
+    };
+    for (i, e) in elems.iter().enumerate() {
+        match e {
+            Elem::Heading {
+                text,
+                level,
+                question,
+                mapped,
+                in_comments,
+            } => {
+                let next = elems.get(i + 1);
+                if next.is_none() {
+                    // Nothing under it: a stray line, kept as text (it may be a scrap).
+                    out.push(Segment {
+                        section: path(&stack, &list_heads),
+                        text: mapped.clone(),
+                        in_comments: *in_comments,
+                        list_item: false,
+                    });
+                    continue;
+                }
+                list_heads.clear();
+                let container =
+                    level.is_none() && !question && matches!(next, Some(Elem::Heading { .. }));
+                match level {
+                    Some(l) => {
+                        while stack
+                            .last()
+                            .is_some_and(|o| o.level.is_none_or(|x| x >= *l))
+                        {
+                            stack.pop();
+                        }
+                    }
+                    None if container => {
+                        while stack.last().is_some_and(|o| o.level.is_none()) {
+                            stack.pop();
+                        }
+                    }
+                    None => {
+                        while stack
+                            .last()
+                            .is_some_and(|o| o.level.is_none() && !o.container)
+                        {
+                            stack.pop();
+                        }
+                    }
+                }
+                stack.push(Open {
+                    text: text.clone(),
+                    level: *level,
+                    container,
+                });
+            }
+            Elem::Para {
+                text,
+                continues_item,
+                in_comments,
+            } => {
+                let section = if *continues_item {
+                    item_section.clone()
+                } else {
+                    list_heads.clear();
+                    path(&stack, &list_heads)
+                };
+                out.push(Segment {
+                    section,
+                    text: text.clone(),
+                    in_comments: *in_comments,
+                    list_item: *continues_item,
+                });
+            }
+            Elem::Break => {
+                list_heads.clear();
+                if stack
+                    .last()
+                    .is_some_and(|o| o.level.is_none() && !o.container)
+                {
+                    stack.pop();
+                }
+            }
+            Elem::Item {
+                indent,
+                text,
+                in_comments,
+            } => {
+                while list_heads.last().is_some_and(|h| h.0 >= *indent) {
+                    list_heads.pop();
+                }
+                let mut section = path(&stack, &list_heads);
+                match label_of(&text.text, layout.heading_max_words) {
+                    Some((label, true)) => {
+                        list_heads.push((*indent, label));
+                        continue;
+                    }
+                    Some((label, false)) => section.push(label),
+                    None => {}
+                }
+                item_section = section.clone();
+                out.push(Segment {
+                    section,
+                    text: text.clone(),
+                    in_comments: *in_comments,
+                    list_item: true,
+                });
+            }
+        }
+    }
+    let out: Vec<Segment> = out
+        .into_iter()
+        .flat_map(|s| split_long(s, layout))
+        .collect();
+    merge_scraps(out, layout)
+}
+
+#[cfg(test)]
+mod tests;
