@@ -94,13 +94,34 @@ fn heading_kind(text: &str, layout: &Layout) -> Option<bool> {
         return (n <= layout.question_max_words).then_some(true);
     }
     let last = text.chars().last()?;
-    if n > layout.heading_max_words || ".,;!\"”’)…".contains(last) {
+    if n > layout.heading_max_words {
+        return None;
+    }
+    if ".,;!\"”’)…".contains(last) && !closes_a_name(text) {
         return None;
     }
     if last == ':' && n > 6 {
         return None;
     }
     Some(false)
+}
+
+/// Whether a line's closing "." or ")" ends a name rather than a sentence: an initial
+/// ("Kathy H.") or a name in brackets ("Madame (Marie-Claude)"), on a short line.
+fn closes_a_name(text: &str) -> bool {
+    if words(text) > 6 {
+        return false;
+    }
+    if let Some(rest) = text.strip_suffix('.') {
+        let last = rest.rsplit(' ').next().unwrap_or_default();
+        return last.chars().count() == 1 && starts_upper(last) && words(text) > 1;
+    }
+    if let Some(rest) = text.strip_suffix(')') {
+        return rest
+            .rfind('(')
+            .is_some_and(|i| i > 0 && starts_upper(&rest[i + 1..]));
+    }
+    false
 }
 
 /// Runs of non-blank lines, each with the number of blank lines before it.
@@ -145,6 +166,23 @@ pub(super) fn elements(lines: &[Line], layout: &Layout) -> Vec<Elem> {
                 out.push(Elem::Item {
                     indent: line.indent,
                     text: line.text.slice(len, text.len()),
+                    in_comments: line.in_comments,
+                });
+                continue;
+            }
+            // "Name: description" lines one under another, without blank lines between them:
+            // each line is an entry of its own, labelled.
+            let entry = |j: usize| {
+                block.get(j).is_some_and(|l| {
+                    marker_len(&l.text.text).is_none()
+                        && label_of(&l.text.text, layout.heading_max_words)
+                            .is_some_and(|(_, only)| !only)
+                })
+            };
+            if entry(i) && ((i > 0 && entry(i - 1)) || entry(i + 1)) {
+                out.push(Elem::Item {
+                    indent: line.indent,
+                    text: line.text.clone(),
                     in_comments: line.in_comments,
                 });
                 continue;

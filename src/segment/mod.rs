@@ -5,6 +5,7 @@
 //! boundaries and folds scraps (a signature, a stray button) into a neighbour. It knows nothing
 //! about characters or themes: that is tagging's job.
 
+use regex::Regex;
 
 mod elements;
 mod sentences;
@@ -28,6 +29,26 @@ pub struct Segment {
     pub list_item: bool,
 }
 
+/// What segmentation reads from the rules besides the layout numbers.
+#[derive(Debug, Clone, Default)]
+pub struct Breaks {
+    /// Openings of a new stretch of the retelling ("In the second part, …", matched at a
+    /// sentence start): a paragraph is cut before a sentence that opens so, as before a
+    /// "Chapter 12" label, so a passage never runs across the break.
+    pub openings: Vec<Regex>,
+    /// Whole headings (lower case) that open a section at the top of a summary ("historical
+    /// context", "key quotations"): such a heading does not nest under a group whose first
+    /// heading was none of them ("Key Themes" › "Hope" is followed by "Historical Context",
+    /// not by "Key Themes" › "Historical Context").
+    pub top_sections: Vec<String>,
+}
+
+impl Breaks {
+    fn names_section(&self, heading: &str) -> bool {
+        let h = heading.trim().trim_end_matches(':').to_lowercase();
+        self.top_sections.contains(&h)
+    }
+}
 
 #[derive(Debug, Clone)]
 struct Open {
@@ -36,10 +57,17 @@ struct Open {
     level: Option<usize>,
     /// A layout heading directly followed by another heading: it heads a group.
     container: bool,
+    /// For a group: whether its first heading named a section of its own.
+    first_named: Option<bool>,
 }
 
 /// Splits one source's cleaned lines into segments in reading order.
 pub fn segment(lines: &[Line], layout: &Layout) -> Vec<Segment> {
+    segment_with(lines, layout, &Breaks::default())
+}
+
+/// [`segment`], with the breaks and section words the rules give.
+pub fn segment_with(lines: &[Line], layout: &Layout, breaks: &Breaks) -> Vec<Segment> {
     let elems = elements(lines, layout);
     let mut stack: Vec<Open> = Vec::new();
     let mut list_heads: Vec<(usize, String)> = Vec::new();
@@ -96,12 +124,24 @@ pub fn segment(lines: &[Line], layout: &Layout) -> Vec<Segment> {
                         {
                             stack.pop();
                         }
+                        if stack.last().is_some_and(|o| {
+                            o.level.is_none()
+                                && o.first_named == Some(false)
+                                && breaks.names_section(text)
+                        }) {
+                            stack.pop();
+                        }
                     }
+                }
+                let named = breaks.names_section(text);
+                if let Some(parent) = stack.last_mut().filter(|o| o.container) {
+                    parent.first_named.get_or_insert(named);
                 }
                 stack.push(Open {
                     text: text.clone(),
                     level: *level,
                     container,
+                    first_named: None,
                 });
             }
             Elem::Para {
@@ -160,9 +200,52 @@ pub fn segment(lines: &[Line], layout: &Layout) -> Vec<Segment> {
     }
     let out: Vec<Segment> = out
         .into_iter()
+        .flat_map(|s| cut_at_breaks(s, breaks))
         .flat_map(|s| split_long(s, layout))
         .collect();
     merge_scraps(out, layout)
+}
+
+/// "Chapter 12 …" at a sentence start: a chapter label inside a paragraph.
+fn chapter_label() -> &'static Regex {
+    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^(?i:chapters?) [0-9]{1,3}\b").expect("chapter label regex"))
+}
+
+/// Cuts a paragraph before each sentence (not the first) that opens a new stretch of the
+/// retelling: a part opening of the rules or a chapter label.
+fn cut_at_breaks(seg: Segment, breaks: &Breaks) -> Vec<Segment> {
+    if breaks.openings.is_empty() {
+        return vec![seg];
+    }
+    let text = &seg.text.text;
+    let cuts: Vec<usize> = sentences(text)
+        .into_iter()
+        .skip(1)
+        .map(|r| r.start)
+        .filter(|&at| {
+            let rest = &text[at..];
+            chapter_label().is_match(rest) || breaks.openings.iter().any(|re| re.is_match(rest))
+        })
+        .collect();
+    if cuts.is_empty() {
+        return vec![seg];
+    }
+    let mut bounds = vec![0];
+    bounds.extend(cuts);
+    bounds.push(text.len());
+    bounds
+        .windows(2)
+        .filter_map(|w| {
+            let piece = &text[w[0]..w[1]];
+            let lead = piece.len() - piece.trim_start().len();
+            let trail = piece.len() - piece.trim_end().len();
+            (w[0] + lead < w[1] - trail).then(|| Segment {
+                text: seg.text.slice(w[0] + lead, w[1] - trail),
+                ..seg.clone()
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
