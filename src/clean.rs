@@ -471,7 +471,8 @@ pub fn clean(text: &str, file_offset: usize, rules: &Rules) -> Vec<Line> {
             });
             continue;
         }
-        let mut mapped = strip_markdown(&repair_line(raw, start, rules));
+        // Twice: emphasis inside a link's words ("[the **book**](…)").
+        let mut mapped = strip_markdown(&strip_markdown(&repair_line(raw, start, rules)));
         if truncated || rules.truncate.is_match(&mapped.text) {
             truncated = true;
             continue;

@@ -1,5 +1,6 @@
 //! Segmentation on sample texts: headings, lists, labels, sentences and cuts.
 
+use super::elements::words;
 use super::*;
 use crate::clean::{clean, Rules, DEFAULT_RULES};
 
@@ -215,4 +216,72 @@ fn sentences_keep_page_references_and_fragments_with_the_sentence_before() {
         let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
         assert_eq!(got, want, "{text:?}");
     }
+}
+
+#[test]
+fn headings_ending_in_an_initial_or_a_bracketed_name() {
+    let text = "Characters\n\nKathy H.\n\nThe narrator, a carer.\n\nMadame (Marie-Claude)\n\nA visitor who takes the art.\n\nChrissie and Rodney\n\nTwo veterans at the farm.\n\nShe left at 5 p.m.\n\nIt ended (mostly).\n\nMore text follows here.";
+    let got = run(text);
+    assert_eq!(got[0].0, sec(&["Characters", "Kathy H."]));
+    assert_eq!(got[1].0, sec(&["Characters", "Madame (Marie-Claude)"]));
+    assert_eq!(got[2].0, sec(&["Characters", "Chrissie and Rodney"]));
+    // Sentences that end so are not headings.
+    assert!(got.iter().any(|(_, t)| t.contains("She left at 5 p.m.")));
+    assert!(got.iter().any(|(_, t)| t.contains("It ended (mostly).")));
+}
+
+#[test]
+fn name_and_description_lines_are_one_passage_each() {
+    let text = "Characters\n\nElizabeth Bennet: The second sister.\nJane Bennet: The eldest sister.\nMr Darcy: A proud man.";
+    assert_eq!(
+        run(text),
+        [
+            (
+                sec(&["Characters", "Elizabeth Bennet"]),
+                "Elizabeth Bennet: The second sister.".into()
+            ),
+            (
+                sec(&["Characters", "Jane Bennet"]),
+                "Jane Bennet: The eldest sister.".into()
+            ),
+            (sec(&["Characters", "Mr Darcy"]), "Mr Darcy: A proud man.".into()),
+        ]
+    );
+}
+
+fn run_with(text: &str) -> Vec<(Vec<String>, String)> {
+    let rules = Rules::parse(DEFAULT_RULES).unwrap();
+    let breaks = Breaks {
+        openings: rules.part_openings.iter().map(|(_, r)| r.clone()).collect(),
+        top_sections: rules.top_sections.clone(),
+    };
+    segment_with(&clean(text, 0, &rules), &rules.layout, &breaks)
+        .into_iter()
+        .map(|s| (s.section, s.text.text))
+        .collect()
+}
+
+#[test]
+fn top_sections_leave_a_heading_group() {
+    let text = "Key Themes\n\nMemory\n\nObjects hold the past.\n\nHope\n\nA rumour of extra years.\n\nHistorical Context\n\nThe book was published in 2005.";
+    let got = run_with(text);
+    assert_eq!(got[1].0, sec(&["Key Themes", "Hope"]));
+    assert_eq!(got[2].0, sec(&["Historical Context"]));
+    // Without the rules' list, the old nesting.
+    assert_eq!(run(text)[2].0, sec(&["Key Themes", "Historical Context"]));
+}
+
+#[test]
+fn paragraphs_are_cut_before_part_openings_and_chapter_labels() {
+    let text = "The first section is at school, where they grow up together. In the middle section they move to a farm and quarrel. Chapter 18 finds Kathy working as a carer. The final section ends by a fence.";
+    let got: Vec<String> = run_with(text).into_iter().map(|(_, t)| t).collect();
+    assert_eq!(
+        got,
+        [
+            "The first section is at school, where they grow up together.",
+            "In the middle section they move to a farm and quarrel.",
+            "Chapter 18 finds Kathy working as a carer.",
+            "The final section ends by a fence."
+        ]
+    );
 }

@@ -170,7 +170,7 @@ fn kinds_and_parts() {
             vec!["Key Quotations"],
             "\"Never let me go.\" — Miss Lucy, Chapter 7",
             Kind::Quotation,
-            None,
+            Some(1),
         ),
         (
             vec!["Highlighting Quotes"],
@@ -261,4 +261,161 @@ fn provenance_explains_every_tag() {
     assert!(has(TagField::Theme, "manipulation", Via::Heading));
     assert!(has(TagField::Page, "9", Via::Reference));
     assert!(has(TagField::Kind, "character", Via::SectionSubject));
+}
+
+#[test]
+fn plot_parts_from_chapters_and_lexicon_cues() {
+    let t = tagger();
+    for (section, text, kind, part, via) in [
+        // A chapter reference, through the lexicon's chapter spans.
+        (
+            vec!["Key Quotations"],
+            "\"We all complete.\" — Kathy, Chapter 23",
+            Kind::Quotation,
+            Some(3),
+            Some(Via::Reference),
+        ),
+        (
+            vec![],
+            "Chapter 12 opens at the farm.",
+            Kind::Plot,
+            Some(2),
+            Some(Via::Reference),
+        ),
+        (
+            vec!["Chapter 4"],
+            "They talk at night.",
+            Kind::Plot,
+            Some(1),
+            Some(Via::Heading),
+        ),
+        // A plot passage without a heading: the part whose cues it names most.
+        (
+            vec![],
+            "They move to the Cottages, where the veterans talk of Norfolk.",
+            Kind::Plot,
+            Some(2),
+            Some(Via::Cue),
+        ),
+        (
+            vec![],
+            "Ruth's second donation goes badly at the recovery centre in Dover.",
+            Kind::Plot,
+            Some(3),
+            Some(Via::Cue),
+        ),
+        (
+            vec![],
+            "The guardians praise the exchanges.",
+            Kind::Plot,
+            Some(1),
+            Some(Via::Cue),
+        ),
+        // Equal cues: the part named first.
+        (
+            vec![],
+            "From the Cottages she goes on to her first donation.",
+            Kind::Plot,
+            Some(2),
+            Some(Via::Cue),
+        ),
+        // Cues do not place analysis; plot with no cue says why it has no part.
+        (
+            vec![],
+            "The Cottages stand for freedom without a future.",
+            Kind::Analysis,
+            None,
+            None,
+        ),
+        (vec![], "Kathy drives on.", Kind::Plot, None, Some(Via::Note)),
+    ] {
+        let got = t.tag(&seg(&section, text), kind);
+        assert_eq!(got.part, part, "{text}");
+        let how = got
+            .provenance
+            .iter()
+            .find(|o| o.field == TagField::Part)
+            .map(|o| o.via);
+        assert_eq!(how, via, "{text}");
+    }
+}
+
+#[test]
+fn a_source_s_own_part_label_that_its_events_contradict_is_noted() {
+    let got = tagger().tag(
+        &seg(&[], "In Part Three, Kathy recalls her time at the Cottages with the veterans."),
+        Kind::Plot,
+    );
+    assert_eq!(got.part, Some(2));
+    let note = got
+        .provenance
+        .iter()
+        .find(|o| o.via == Via::Note)
+        .expect("a note");
+    assert_eq!(note.value, "3");
+    assert!(note.evidence.contains("Part 3 (carers and donors)"), "{}", note.evidence);
+    assert!(note.evidence.contains("Part 2 (the Cottages)"), "{}", note.evidence);
+    // Where they agree, the source's label stands alone.
+    let got = tagger().tag(
+        &seg(&[], "In Part Two, they settle at the Cottages."),
+        Kind::Plot,
+    );
+    assert_eq!(got.part, Some(2));
+    assert!(got.provenance.iter().all(|o| o.via != Via::Note));
+}
+
+#[test]
+fn kind_from_the_text_when_no_heading_gives_one() {
+    let t = tagger();
+    for (text, default, want) in [
+        ("Kathy moves to the farm, then later learns the truth.", Kind::Other, Kind::Plot),
+        ("The book explores memory; the tape represents loss.", Kind::Other, Kind::Analysis),
+        ("Plain words.", Kind::Other, Kind::Other),
+        // A source's own default yields only to a clear lead.
+        ("The novel explores grief.", Kind::Plot, Kind::Plot),
+        ("The novel explores grief; its themes suggest a critique.", Kind::Plot, Kind::Analysis),
+    ] {
+        let got = t.tag(&seg(&[], text), default);
+        assert_eq!(got.kind, want, "{text}");
+        if want != default {
+            let via = got.provenance.iter().find(|o| o.field == TagField::Kind).unwrap();
+            assert_eq!(via.via, Via::Cue, "{text}");
+        }
+    }
+}
+
+#[test]
+fn theme_cues_of_another_sense_and_the_book_title_do_not_tag() {
+    let t = tagger();
+    for (text, theme, want) in [
+        ("The school lost their funding.", "love-and-loss", false),
+        ("Kathy lost the tape.", "love-and-loss", true),
+        ("They hope for the possible deferral.", "identity", false),
+        ("Ruth looks for her possible.", "identity", true),
+        ("It is possible, she says.", "identity", false),
+        ("Ruth's manipulations hurt him.", "manipulation", true),
+        ("They wait passively.", "acceptance", true),
+    ] {
+        let got = t.tag(&seg(&[], text), Kind::Plot);
+        assert_eq!(got.themes.contains(&theme.to_string()), want, "{text}");
+    }
+    let lex = Lexicon::parse(
+        "[book]\ntitle = 'Pride and Prejudice'\nauthor = 'Jane Austen'\n\
+         [[character]]\nname = 'Jane'\naliases = ['Jane']\n\
+         [[theme]]\nname = 'pride'\ncues = ['pride']\nheadings = ['pride']\n",
+    )
+    .unwrap();
+    let t = Tagger::new(&lex, &Rules::parse(DEFAULT_RULES).unwrap()).unwrap();
+    let got = t.tag(
+        &seg(
+            &["Pride and Prejudice"],
+            "Jane Austen wrote Pride and Prejudice in 1813.",
+        ),
+        Kind::Other,
+    );
+    assert!(got.themes.is_empty(), "{:?}", got.provenance);
+    assert!(got.characters.is_empty(), "{:?}", got.provenance);
+    let got = t.tag(&seg(&["Pride"], "Jane is hurt by his pride."), Kind::Other);
+    assert_eq!(got.themes, ["pride"]);
+    assert_eq!(got.characters, ["Jane"]);
 }
