@@ -336,7 +336,10 @@ impl Mapped {
         }
         let mut out = Mapped::default();
         let mut from = 0;
-        for r in cuts.iter().chain(std::iter::once(&(self.text.len()..self.text.len()))) {
+        for r in cuts
+            .iter()
+            .chain(std::iter::once(&(self.text.len()..self.text.len())))
+        {
             if r.start > from {
                 let piece = self.slice(from, r.start);
                 let base = out.text.len();
@@ -529,7 +532,10 @@ mod tests {
             ]
         );
         // Every kept word still points at its bytes in the file.
-        let line = lines.iter().find(|l| l.text.text.starts_with("Read")).unwrap();
+        let line = lines
+            .iter()
+            .find(|l| l.text.text.starts_with("Read"))
+            .unwrap();
         for word in ["the", "book", "now", "please"] {
             let at = line.text.text.find(word).unwrap();
             let s = line.text.source_start(at);

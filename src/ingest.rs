@@ -223,7 +223,11 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
 /// headings that open a section at the top of a summary.
 fn breaks(rules: &clean::Rules) -> segment::Breaks {
     segment::Breaks {
-        openings: rules.part_openings.iter().map(|(_, re)| re.clone()).collect(),
+        openings: rules
+            .part_openings
+            .iter()
+            .map(|(_, re)| re.clone())
+            .collect(),
         top_sections: rules.top_sections.clone(),
     }
 }

@@ -196,7 +196,10 @@ impl Lexicon {
             }
             for u in &t.unless {
                 regex::Regex::new(u).map_err(|e| {
-                    format!("an `unless` pattern of the theme {:?} does not compile: {e}", t.name)
+                    format!(
+                        "an `unless` pattern of the theme {:?} does not compile: {e}",
+                        t.name
+                    )
                 })?;
             }
         }

@@ -71,10 +71,11 @@ pub fn find_part<'a>(parts: &'a [Part], wanted: &str) -> Option<&'a Part> {
         _ => s.parse::<u8>().ok(),
     };
     let bare = |x: &str| x.trim().trim_start_matches("the ").to_string();
-    parts
-        .iter()
-        .find(|p| Some(p.number) == n)
-        .or_else(|| parts.iter().find(|p| bare(&p.name.to_lowercase()) == bare(s)))
+    parts.iter().find(|p| Some(p.number) == n).or_else(|| {
+        parts
+            .iter()
+            .find(|p| bare(&p.name.to_lowercase()) == bare(s))
+    })
 }
 
 /// "unknown part …; parts are: 1 (…), 2 (…)": the message for a part no lexicon entry names.

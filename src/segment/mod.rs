@@ -11,9 +11,9 @@ mod elements;
 mod sentences;
 
 use elements::{elements, label_of, Elem};
-use sentences::{merge_scraps, split_long};
 pub(crate) use sentences::page_ref;
 pub use sentences::sentences;
+use sentences::{merge_scraps, split_long};
 
 use crate::clean::{Layout, Line, Mapped};
 

@@ -173,4 +173,3 @@ pub(super) fn merge_scraps(segs: Vec<Segment>, layout: &Layout) -> Vec<Segment> 
     }
     out
 }
-

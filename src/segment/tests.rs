@@ -103,8 +103,7 @@ fn a_list_restarting_after_a_wide_gap_leaves_the_heading() {
     assert_eq!(got[0].0, sec(&["Cast", "Kathy"]));
     assert_eq!(got[1].0, sec(&["Hailsham"]));
     assert_eq!(got[2].0, sec(&["Cottages"]));
-    let near =
-        "Cast\n\n  1. Kathy: The narrator of it all.\n\n  1. Ruth: Her friend from school.";
+    let near = "Cast\n\n  1. Kathy: The narrator of it all.\n\n  1. Ruth: Her friend from school.";
     assert_eq!(run(near)[1].0, sec(&["Cast", "Ruth"]));
 }
 
@@ -244,7 +243,10 @@ fn name_and_description_lines_are_one_passage_each() {
                 sec(&["Characters", "Jane Bennet"]),
                 "Jane Bennet: The eldest sister.".into()
             ),
-            (sec(&["Characters", "Mr Darcy"]), "Mr Darcy: A proud man.".into()),
+            (
+                sec(&["Characters", "Mr Darcy"]),
+                "Mr Darcy: A proud man.".into()
+            ),
         ]
     );
 }

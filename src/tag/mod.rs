@@ -18,8 +18,8 @@ mod part;
 
 use matcher::Matcher;
 use pages::page_refs;
-use part::Parts;
 pub use pages::{answer_spots, parse_pages, AnswerSpot, ANSWER_REACH};
+use part::Parts;
 
 /// The tags of one passage.
 #[derive(Debug, Clone, PartialEq)]
@@ -341,7 +341,7 @@ impl Tagger {
                 "text in quotation marks".into(),
             );
         }
-        for h in seg.section.iter().rev() {
+        for h in seg.section.iter().rev().filter(|h| !self.is_title(h)) {
             if h.ends_with('?') {
                 return (Kind::Faq, Via::Heading, h.clone());
             }
@@ -385,7 +385,13 @@ impl Tagger {
         let best = *order.first()?;
         let second = order.get(1).map_or(0, |&i| found[i].len());
         let lead = found[best].len() - second;
-        (lead > 0).then(|| (self.text_kinds[best], std::mem::take(&mut found[best]), lead))
+        (lead > 0).then(|| {
+            (
+                self.text_kinds[best],
+                std::mem::take(&mut found[best]),
+                lead,
+            )
+        })
     }
 }
 

@@ -215,5 +215,4 @@ mod tests {
         assert_eq!(beside("Kathy (pages 73, 82) waits."), Vec::<String>::new());
         assert!(answer_spots("no count here", &types).is_empty());
     }
-
 }

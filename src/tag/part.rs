@@ -29,7 +29,6 @@ fn chapter_ref() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"(?i)\bchapters? ([0-9]{1,3})\b").expect("chapter regex"))
 }
 
-
 impl Parts {
     pub(super) fn new(lexicon: &Lexicon) -> Result<Parts, String> {
         let parts = &lexicon.parts;

@@ -327,7 +327,13 @@ fn plot_parts_from_chapters_and_lexicon_cues() {
             None,
             None,
         ),
-        (vec![], "Kathy drives on.", Kind::Plot, None, Some(Via::Note)),
+        (
+            vec![],
+            "Kathy drives on.",
+            Kind::Plot,
+            None,
+            Some(Via::Note),
+        ),
     ] {
         let got = t.tag(&seg(&section, text), kind);
         assert_eq!(got.part, part, "{text}");
@@ -343,7 +349,10 @@ fn plot_parts_from_chapters_and_lexicon_cues() {
 #[test]
 fn a_source_s_own_part_label_that_its_events_contradict_is_noted() {
     let got = tagger().tag(
-        &seg(&[], "In Part Three, Kathy recalls her time at the Cottages with the veterans."),
+        &seg(
+            &[],
+            "In Part Three, Kathy recalls her time at the Cottages with the veterans.",
+        ),
         Kind::Plot,
     );
     assert_eq!(got.part, Some(2));
@@ -353,8 +362,16 @@ fn a_source_s_own_part_label_that_its_events_contradict_is_noted() {
         .find(|o| o.via == Via::Note)
         .expect("a note");
     assert_eq!(note.value, "3");
-    assert!(note.evidence.contains("Part 3 (carers and donors)"), "{}", note.evidence);
-    assert!(note.evidence.contains("Part 2 (the Cottages)"), "{}", note.evidence);
+    assert!(
+        note.evidence.contains("Part 3 (carers and donors)"),
+        "{}",
+        note.evidence
+    );
+    assert!(
+        note.evidence.contains("Part 2 (the Cottages)"),
+        "{}",
+        note.evidence
+    );
     // Where they agree, the source's label stands alone.
     let got = tagger().tag(
         &seg(&[], "In Part Two, they settle at the Cottages."),
@@ -368,17 +385,33 @@ fn a_source_s_own_part_label_that_its_events_contradict_is_noted() {
 fn kind_from_the_text_when_no_heading_gives_one() {
     let t = tagger();
     for (text, default, want) in [
-        ("Kathy moves to the farm, then later learns the truth.", Kind::Other, Kind::Plot),
-        ("The book explores memory; the tape represents loss.", Kind::Other, Kind::Analysis),
+        (
+            "Kathy moves to the farm, then later learns the truth.",
+            Kind::Other,
+            Kind::Plot,
+        ),
+        (
+            "The book explores memory; the tape represents loss.",
+            Kind::Other,
+            Kind::Analysis,
+        ),
         ("Plain words.", Kind::Other, Kind::Other),
         // A source's own default yields only to a clear lead.
         ("The novel explores grief.", Kind::Plot, Kind::Plot),
-        ("The novel explores grief; its themes suggest a critique.", Kind::Plot, Kind::Analysis),
+        (
+            "The novel explores grief; its themes suggest a critique.",
+            Kind::Plot,
+            Kind::Analysis,
+        ),
     ] {
         let got = t.tag(&seg(&[], text), default);
         assert_eq!(got.kind, want, "{text}");
         if want != default {
-            let via = got.provenance.iter().find(|o| o.field == TagField::Kind).unwrap();
+            let via = got
+                .provenance
+                .iter()
+                .find(|o| o.field == TagField::Kind)
+                .unwrap();
             assert_eq!(via.via, Via::Cue, "{text}");
         }
     }
