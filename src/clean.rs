@@ -39,7 +39,11 @@ struct PatternSpec {
 #[serde(deny_unknown_fields)]
 struct KindSpec {
     kind: String,
+    #[serde(default)]
     headings: Vec<String>,
+    /// Words in a passage's text that read as this kind when no heading decides one.
+    #[serde(default)]
+    text: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -96,6 +100,16 @@ struct RulesFile {
     part: Vec<PartSpec>,
     #[serde(default)]
     context: ContextSpec,
+    #[serde(default)]
+    sections: SectionsSpec,
+}
+
+/// `[sections]`: headings that open a section at the top of a summary.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionsSpec {
+    #[serde(default)]
+    top: Vec<String>,
 }
 
 /// `[context]`: how to tell a passage that cannot be read without the one before it.
@@ -127,6 +141,12 @@ pub struct Rules {
     pub layout: Layout,
     /// Heading words per kind, in priority order, lower case.
     pub kinds: Vec<(Kind, Vec<String>)>,
+    /// Words in a passage's text that read as each kind (narrating events, judging), for
+    /// passages no heading gives a kind, lower case.
+    pub kind_words: Vec<(Kind, Vec<String>)>,
+    /// Whole headings (lower case) that open a section at the top of a summary, even right
+    /// after a group of headings: "Historical Context" after "Key Themes" › "Hope".
+    pub top_sections: Vec<String>,
     /// Part number and the heading pattern that announces it.
     pub parts: Vec<(u8, Regex)>,
     /// Part number and the pattern of a passage opening that names it ("In Part Two, …"),
@@ -169,10 +189,14 @@ impl Rules {
             return Err("[layout] needs 0 < min_words <= target_words <= max_words".into());
         }
         let mut kinds = Vec::new();
+        let mut kind_words = Vec::new();
         for k in &f.kind {
             let kind = Kind::parse(&k.kind)
                 .ok_or_else(|| format!("[[kind]] has an unknown kind {:?}", k.kind))?;
             kinds.push((kind, k.headings.iter().map(|h| h.to_lowercase()).collect()));
+            if !k.text.is_empty() {
+                kind_words.push((kind, k.text.iter().map(|h| h.to_lowercase()).collect()));
+            }
         }
         let continued_kinds = f
             .context
@@ -210,6 +234,13 @@ impl Rules {
             comments: set(&f.comments, "comments")?,
             layout: l,
             kinds,
+            kind_words,
+            top_sections: f
+                .sections
+                .top
+                .iter()
+                .map(|h| h.trim().to_lowercase())
+                .collect(),
             parts,
             part_openings,
             continues: f.context.continues,
@@ -296,6 +327,60 @@ impl Mapped {
     pub fn source_range(&self) -> [usize; 2] {
         [self.source_start(0), self.source_end(self.text.len())]
     }
+
+    /// The text without the bytes in `cuts` (sorted, not overlapping, on character
+    /// boundaries), every kept byte still mapped to its place in the file.
+    pub fn without(&self, cuts: &[std::ops::Range<usize>]) -> Mapped {
+        if cuts.is_empty() {
+            return self.clone();
+        }
+        let mut out = Mapped::default();
+        let mut from = 0;
+        for r in cuts
+            .iter()
+            .chain(std::iter::once(&(self.text.len()..self.text.len())))
+        {
+            if r.start > from {
+                let piece = self.slice(from, r.start);
+                let base = out.text.len();
+                out.text.push_str(&piece.text);
+                out.anchors
+                    .extend(piece.anchors.iter().map(|&(t, s)| (t + base, s)));
+            }
+            from = from.max(r.end);
+        }
+        out
+    }
+}
+
+/// Markdown inline markup: a link `[words](address)` (group 1: the words) or emphasis
+/// `*words*`, `**words**`, `_words_`, `` `words` `` (group 3: the words).
+fn markdown_inline() -> &'static Regex {
+    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"\[([^\]\n]+)\]\([^)\s]*\)|(\*\*|\*|__|\b_|`)([^*_`\s](?:[^*`\n]*?[^*_`\s])?)(?:\*\*|\*|__|_\b|`)",
+        )
+        .expect("markdown inline regex")
+    })
+}
+
+/// The line without markdown links and emphasis markers: `[the review](https://…)` reads
+/// "the review", `*Never*` reads "Never". A list marker ("* item") is not emphasis.
+fn strip_markdown(line: &Mapped) -> Mapped {
+    let text = &line.text;
+    if !text.contains(['*', '_', '`', '[']) {
+        return line.clone();
+    }
+    let mut cuts: Vec<std::ops::Range<usize>> = vec![];
+    for caps in markdown_inline().captures_iter(text) {
+        let (Some(whole), Some(words)) = (caps.get(0), caps.get(1).or(caps.get(3))) else {
+            continue;
+        };
+        cuts.push(whole.start()..words.start());
+        cuts.push(words.end()..whole.end());
+    }
+    line.without(&cuts)
 }
 
 /// One surviving line of a source.
@@ -370,11 +455,27 @@ pub fn clean(text: &str, file_offset: usize, rules: &Rules) -> Vec<Line> {
     let mut offset = file_offset;
     let mut in_comments = false;
     let mut truncated = false;
-    for raw in text.split('\n') {
+    // YAML front matter ("---" on the first line, up to the next "---" or "..."): the file's
+    // metadata, not its text.
+    let mut front_matter = text.starts_with("---\n") || text.starts_with("---\r\n");
+    for (n, raw) in text.split('\n').enumerate() {
         let start = offset;
         offset += raw.len() + 1;
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        let mut mapped = repair_line(raw, start, rules);
+        if front_matter {
+            if n > 0 && (raw.trim_end() == "---" || raw.trim_end() == "...") {
+                front_matter = false;
+            }
+            lines.push(Line {
+                indent: 0,
+                text: Mapped::default(),
+                in_comments,
+                opens_comments: false,
+            });
+            continue;
+        }
+        // Twice: emphasis inside a link's words ("[the **book**](…)").
+        let mut mapped = strip_markdown(&strip_markdown(&repair_line(raw, start, rules)));
         if truncated || rules.truncate.is_match(&mapped.text) {
             truncated = true;
             continue;
@@ -410,6 +511,38 @@ mod tests {
             .map(|l| l.text.text)
             .filter(|t| !t.is_empty())
             .collect()
+    }
+
+    #[test]
+    fn front_matter_and_markdown_markup_go_offsets_stay() {
+        let text = "---\ntitle: \"A Review\"\nauthor: Sam\n---\n# The *Review*\n\nRead [the **book**](https://example.org/x) now, *please*.\n* a list item\nsnake_case_word stays";
+        let lines = clean(text, 0, &rules());
+        let kept: Vec<&str> = lines
+            .iter()
+            .map(|l| l.text.text.as_str())
+            .filter(|t| !t.is_empty())
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                "# The Review",
+                "Read the book now, please.",
+                "* a list item",
+                "snake_case_word stays"
+            ]
+        );
+        // Every kept word still points at its bytes in the file.
+        let line = lines
+            .iter()
+            .find(|l| l.text.text.starts_with("Read"))
+            .unwrap();
+        for word in ["the", "book", "now", "please"] {
+            let at = line.text.text.find(word).unwrap();
+            let s = line.text.source_start(at);
+            assert_eq!(&text[s..s + word.len()], word, "{word}");
+        }
+        // A file that only starts with a rule of dashes later is not front matter.
+        assert_eq!(surviving("Intro\n---\nMore"), ["Intro", "---", "More"]);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::tag::Tagger;
 
 /// Bumped whenever the same inputs would give different passages (ids, text, tags), so that
 /// an index built by an older version is seen as stale.
-pub const PIPELINE_VERSION: u32 = 2;
+pub const PIPELINE_VERSION: u32 = 3;
 
 /// 64-bit FNV-1a: stable across platforms and Rust versions, unlike `DefaultHasher`.
 struct Fnv(u64);
@@ -187,10 +187,11 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
         answer_types: lexicon.answer_types.clone(),
         ..Corpus::default()
     };
+    let breaks = breaks(&rules);
     for raw in raws {
         out.bytes += raw.bytes;
         let lines = clean::clean(&raw.text, raw.offset, &rules);
-        let segments = segment::segment(&lines, &rules.layout);
+        let segments = segment::segment_with(&lines, &rules.layout, &breaks);
         let default_kind = raw.default_kind.unwrap_or(Kind::Other);
         let id = &raw.source.id;
         for (seq, seg) in segments.iter().enumerate() {
@@ -216,6 +217,19 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
         out.sources.push(raw.source);
     }
     Ok(out)
+}
+
+/// What segmentation needs from the rules: the part openings that cut a paragraph, and the
+/// headings that open a section at the top of a summary.
+fn breaks(rules: &clean::Rules) -> segment::Breaks {
+    segment::Breaks {
+        openings: rules
+            .part_openings
+            .iter()
+            .map(|(_, re)| re.clone())
+            .collect(),
+        top_sections: rules.top_sections.clone(),
+    }
 }
 
 /// The lexicon's glossary as the index uses it: each term with its everyday words.
@@ -371,7 +385,7 @@ mod tests {
         ) {
             let rules = Rules::parse(crate::clean::DEFAULT_RULES).unwrap();
             let lines = crate::clean::clean(&text, 0, &rules);
-            for s in segment::segment(&lines, &rules.layout) {
+            for s in segment::segment_with(&lines, &rules.layout, &breaks(&rules)) {
                 let [a, b] = s.text.source_range();
                 prop_assert!(a <= b && b <= text.len());
                 prop_assert!(text.is_char_boundary(a) && text.is_char_boundary(b));

@@ -10,6 +10,10 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 use crate::model::AnswerType;
 
+mod book;
+
+pub use book::{find_part, unknown_part, Book, Part};
+
 /// File name of the lexicon inside the corpus directory.
 pub const LEXICON_FILE: &str = "lexicon.toml";
 
@@ -58,6 +62,10 @@ pub struct Theme {
     /// Words that, in a heading, tag every passage under that heading.
     #[serde(default)]
     pub headings: Vec<String>,
+    /// Patterns (regular expressions, any case) of another sense of a cue: a cue inside a match
+    /// does not count ("lost their funding" is no loss).
+    #[serde(default)]
+    pub unless: Vec<String>,
 }
 
 /// One of the novel's own terms and the everyday words a reader might use instead.
@@ -145,6 +153,11 @@ pub struct Lexicon {
     pub intents: Vec<Intent>,
     #[serde(default, rename = "answer_type")]
     pub answer_types: Vec<AnswerType>,
+    #[serde(default)]
+    pub book: Book,
+    /// The book's parts, in order.
+    #[serde(default, rename = "part")]
+    pub parts: Vec<Part>,
 }
 
 impl Lexicon {
@@ -186,7 +199,16 @@ impl Lexicon {
             if t.name.trim().is_empty() {
                 return Err("a [[theme]] has an empty name".into());
             }
+            for u in &t.unless {
+                regex::Regex::new(u).map_err(|e| {
+                    format!(
+                        "an `unless` pattern of the theme {:?} does not compile: {e}",
+                        t.name
+                    )
+                })?;
+            }
         }
+        book::check_parts(&lexicon.parts)?;
         for t in &lexicon.terms {
             if let Some(c) = t.called.iter().find(|c| c.split_whitespace().count() != 1) {
                 return Err(format!(

@@ -104,6 +104,10 @@ pub enum Via {
     Layout,
     /// The passage's opening words name it ("In Part Two, Kathy …").
     Opening,
+    /// Not a reason for a tag but a remark on one: the source's own part label where the
+    /// passage's events put it in another part (`value` is the source's number), or why a plot
+    /// passage has no part (`value` empty). `evidence` says which, in words.
+    Note,
 }
 
 /// One reason for one tag: `{"field":"character","value":"Ruth","via":"section_subject","evidence":"Ruth C. - The Manipulator…"}`.
@@ -128,7 +132,8 @@ pub struct Passage {
     /// Section path, outermost heading first. Empty before the first heading.
     pub section: Vec<String>,
     pub kind: Kind,
-    /// Part of the novel (1 Hailsham, 2 the Cottages, 3 carers and donors) where the source says so.
+    /// Part of the book (the lexicon's `[[part]]` numbers) its events belong to, where a
+    /// heading, the source's own ordering, a chapter or the lexicon's part cues say so.
     pub part: Option<u8>,
     /// Canonical character names, sorted, without duplicates.
     pub characters: Vec<String>,

@@ -34,7 +34,17 @@ pub fn write_text(out: &mut dyn Write, p: &Passage, marks: &Marks) -> Result<()>
         writeln!(out, "   section: {}", p.section.join(" › ")).map_err(io)?;
     }
     if let Some(part) = p.part {
-        writeln!(out, "   part: {part}").map_err(io)?;
+        let how: Vec<&str> = p
+            .provenance
+            .iter()
+            .filter(|o| o.field == TagField::Part && o.via != Via::Note)
+            .map(|o| o.evidence.as_str())
+            .collect();
+        writeln!(out, "   part: {part} ← {:?}", how.join("; ")).map_err(io)?;
+    }
+    // The source's own part label where it differs, or why a plot passage has no part.
+    for o in p.provenance.iter().filter(|o| o.via == Via::Note) {
+        writeln!(out, "   part note: {}", o.evidence).map_err(io)?;
     }
     if !p.characters.is_empty() {
         writeln!(out, "   characters: {}", p.characters.join(", ")).map_err(io)?;

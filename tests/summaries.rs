@@ -1,0 +1,298 @@
+//! Summaries the project has never seen get the same treatment as the shipped ones: the real
+//! binary's `passages --json` on look-alike fixtures of three kinds of summary (an encyclopedia
+//! paragraph, a markdown review with front matter, a revision guide) and on another book's
+//! corpus (`tests/fixtures/other-book`), through the shared harness.
+
+mod common;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+/// A fixture corpus of the files in `dir` (with `extra` files from the shipped corpus).
+fn corpus(dir: &str, extra: &[&str]) -> common::Env {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<(String, String)> = std::fs::read_dir(root.join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    for f in extra {
+        files.push((
+            f.to_string(),
+            std::fs::read_to_string(root.join("corpus").join(f)).unwrap(),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    common::fixture(&refs)
+}
+
+/// Every passage of one source, as `passages --json` gives it.
+fn passages(env: &common::Env, source: &str) -> Vec<Value> {
+    let out = env
+        .cmd()
+        .args(["passages", "--json", "--source", source])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v.get("id").is_some())
+        .collect()
+}
+
+fn layouts() -> common::Env {
+    corpus("tests/fixtures/layouts", &["lexicon.toml", "cleaning.toml"])
+}
+
+fn strs(v: &Value, field: &str) -> Vec<String> {
+    v[field]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| x.as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn text(v: &Value) -> &str {
+    v["text"].as_str().unwrap()
+}
+
+/// The provenance records of one field.
+fn origins<'a>(v: &'a Value, field: &str) -> Vec<&'a Value> {
+    v["provenance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["field"] == field)
+        .collect()
+}
+
+#[test]
+fn an_encyclopedia_paragraph_is_plot_cut_at_its_part_cues() {
+    let env = layouts();
+    let ps = passages(&env, "encyclopedia");
+    // One paragraph, cut where each section of the retelling opens.
+    let openings: Vec<&str> = ps.iter().map(|p| &text(p)[..20]).collect();
+    assert!(ps.len() >= 3, "{openings:?}");
+    let at = |words: &str| {
+        ps.iter()
+            .find(|p| text(p).starts_with(words))
+            .unwrap_or_else(|| panic!("no passage opens {words:?}: {openings:?}"))
+    };
+    for (opening, part) in [("In the middle section", 2), ("The final section opens", 3)] {
+        let p = at(opening);
+        assert_eq!(p["part"], part, "{opening}");
+        assert_eq!(origins(p, "part")[0]["via"], "opening", "{opening}");
+    }
+    for p in &ps {
+        // No heading gives a kind: narration of events reads as plot, from its words.
+        assert_eq!(p["kind"], "plot", "{}", text(p));
+        let kind = origins(p, "kind");
+        assert_eq!(kind[0]["via"], "cue", "{}", text(p));
+        // Every plot passage carries a part or says why not.
+        assert!(
+            !p["part"].is_null() || !origins(p, "part").is_empty(),
+            "{}",
+            text(p)
+        );
+        // No passage runs across a part opening.
+        for later in ["In the middle section", "The final section"] {
+            assert!(!text(p)[1..].contains(later), "{}", text(p));
+        }
+    }
+}
+
+#[test]
+fn a_markdown_review_loses_its_front_matter_and_markup_and_reads_as_analysis() {
+    let env = layouts();
+    let ps = passages(&env, "student-review");
+    for p in &ps {
+        for markup in ["title:", "date:", "---", "*", "](", "https://"] {
+            assert!(!text(p).contains(markup), "{markup:?} in {}", text(p));
+        }
+    }
+    assert!(ps.iter().all(|p| !text(p).contains("Staff Writer")));
+    // The words between the markup stay, at their place in the file.
+    let file = std::fs::read_to_string(env.corpus.join("student-review.txt")).unwrap();
+    let links = ps
+        .iter()
+        .find(|p| text(p).contains("our interview with the translator"))
+        .unwrap();
+    let [a, b] = [
+        links["source_range"][0].as_u64().unwrap() as usize,
+        links["source_range"][1].as_u64().unwrap() as usize,
+    ];
+    assert!(file[a..b].starts_with("Ruth's little manipulations"));
+    assert!(file[a..b].ends_with("issue."));
+
+    let judging = ps
+        .iter()
+        .find(|p| text(p).starts_with("What makes the book work"))
+        .unwrap();
+    assert_eq!(judging["kind"], "analysis");
+    let telling = ps
+        .iter()
+        .find(|p| text(p).starts_with("Never Let Me Go follows"))
+        .unwrap();
+    assert_eq!(telling["kind"], "plot");
+
+    // Theme cues in their other forms and senses.
+    let themes = strs(judging, "themes");
+    assert!(themes.contains(&"acceptance".to_string()), "{themes:?}"); // "passivity"
+    assert!(!themes.contains(&"love-and-loss".to_string()), "{themes:?}"); // "lost their funding"
+    let last = strs(links, "themes");
+    assert!(last.contains(&"manipulation".to_string()), "{last:?}"); // "manipulations"
+    assert!(!last.contains(&"identity".to_string()), "{last:?}"); // "the possible deferral"
+}
+
+#[test]
+fn a_revision_guide_s_headings_entries_and_quotation_lines() {
+    let env = layouts();
+    let ps = passages(&env, "revision-guide");
+    let under = |heading: &str| -> &Value {
+        ps.iter()
+            .find(|p| strs(p, "section").last().map(String::as_str) == Some(heading))
+            .unwrap_or_else(|| panic!("nothing under {heading:?}"))
+    };
+    // Headings ending in an initial or a bracketed name, and short ones, head their entries.
+    for (heading, who) in [
+        ("Kathy H.", vec!["Kathy"]),
+        ("Madame (Marie-Claude)", vec!["Madame"]),
+        ("Chrissie and Rodney", vec!["Chrissie", "Rodney"]),
+        ("Miss Lucy", vec!["Miss Lucy"]),
+    ] {
+        let p = under(heading);
+        assert_eq!(p["kind"], "character", "{heading}");
+        assert_eq!(strs(p, "characters"), who, "{heading}");
+    }
+    // A top-level section after a group of theme headings is not inside the group.
+    assert_eq!(
+        strs(under("Historical Context"), "section"),
+        ["Historical Context"]
+    );
+    assert_eq!(strs(under("Hope"), "section"), ["Key Themes", "Hope"]);
+    // "— Kathy, Chapter 23": a quotation, placed in its part by the chapter.
+    let quotes: Vec<&Value> = ps
+        .iter()
+        .filter(|p| strs(p, "section").last().map(String::as_str) == Some("Key Quotations"))
+        .collect();
+    assert_eq!(quotes.len(), 3);
+    let parts: Vec<&Value> = quotes.iter().map(|q| &q["part"]).collect();
+    assert_eq!(parts, [1, 1, 3]);
+    for q in &quotes {
+        assert_eq!(q["kind"], "quotation");
+        assert_eq!(origins(q, "part")[0]["via"], "reference");
+    }
+}
+
+#[test]
+fn the_shipped_corpus_gives_its_plot_parts() {
+    let env = common::shipped();
+    let out = env.cmd().args(["passages", "--json"]).output().unwrap();
+    let ps: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v.get("id").is_some())
+        .collect();
+    let plot: Vec<&Value> = ps.iter().filter(|p| p["kind"] == "plot").collect();
+    let placed = plot.iter().filter(|p| !p["part"].is_null()).count();
+    // 19 of 63 before parts were read from openings, chapters and the lexicon's cues.
+    assert!(placed * 4 >= plot.len() * 3, "{placed} of {}", plot.len());
+    for p in &plot {
+        if p["part"].is_null() {
+            let why = origins(p, "part");
+            assert!(
+                why.iter().any(|o| o["via"] == "note"),
+                "{} has no part and no note",
+                p["id"]
+            );
+        }
+    }
+    // The reading notes number the parts their own way: the book's part is tagged, the
+    // source's label kept in a note.
+    let cottages = ps
+        .iter()
+        .find(|p| text(p).starts_with("In Part Three, Kathy discusses her life after"))
+        .unwrap();
+    assert_eq!(cottages["part"], 2);
+    let note = origins(cottages, "part")
+        .into_iter()
+        .find(|o| o["via"] == "note")
+        .unwrap();
+    assert_eq!(note["value"], "3");
+    assert!(note["evidence"].as_str().unwrap().contains("Part 3"));
+    // ... and the readable view says so.
+    let out = env
+        .cmd()
+        .args(["passages", "--source", "reading-notes"])
+        .output()
+        .unwrap();
+    let view = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        view.contains("part note: the source calls this Part 3"),
+        "{view}"
+    );
+}
+
+#[test]
+fn another_book_is_another_corpus() {
+    let env = corpus("tests/fixtures/other-book", &[]);
+    let ps = passages(&env, "summary");
+    // The title heading names no theme, though its words are theme headings.
+    for p in &ps {
+        let heading_themes: Vec<&Value> = origins(p, "theme")
+            .into_iter()
+            .filter(|o| o["via"] == "heading")
+            .collect();
+        assert!(heading_themes.is_empty(), "{}: {heading_themes:?}", p["id"]);
+    }
+    // "Jane Austen" is the author, not the character Jane.
+    let opening = ps
+        .iter()
+        .find(|p| text(p).starts_with("Jane Austen published"))
+        .unwrap();
+    assert!(strs(opening, "characters").is_empty(), "{opening}");
+    assert_ne!(
+        opening["kind"], "analysis",
+        "the title heading gives no kind either"
+    );
+    // "Name: description" lines one under another are one passage each.
+    let entries: Vec<&Value> = ps
+        .iter()
+        .filter(|p| strs(p, "section").first().map(String::as_str) == Some("Characters"))
+        .collect();
+    assert_eq!(entries.len(), 9, "{entries:?}");
+    for e in &entries {
+        // One line each, about the character its label names.
+        assert!(!text(e).contains('\n'), "{e}");
+        assert_eq!(e["kind"], "character");
+        let subjects: Vec<&Value> = origins(e, "character")
+            .into_iter()
+            .filter(|o| o["via"] == "section_subject")
+            .collect();
+        assert_eq!(subjects.len(), 1, "{e}");
+    }
+    // Parts from the other book's lexicon.
+    let parts: Vec<&Value> = ps
+        .iter()
+        .filter(|p| strs(p, "section") == ["Plot Summary"])
+        .map(|p| &p["part"])
+        .collect();
+    assert_eq!(parts, [1, 2, 3]);
+}
