@@ -1,18 +1,18 @@
 //! Answering a query, in stages, one file each:
 //!
-//! 1. [`understand`]: a plain question read into plain data — its words, stop words and the
+//! 1. `understand`: a plain question read into plain data — its words, stop words and the
 //!    words that ask dropped, its intent, the glossary's phrases in it, misspellings corrected,
 //!    the characters it names. A query with operators (quotes, AND/OR/NOT, a leading `-` or
 //!    `+`, parentheses) is read by tantivy's parser instead, after bounding and repairing
-//!    ([`operators`], [`guard`]).
-//! 2. [`retrieve`]: the understanding turned into one tantivy query, a function per signal;
-//!    [`filters`] add what every hit must match.
-//! 3. [`ranking`]: the matches scored and weighed, with every match collected for [`facets`].
-//! 4. [`group`]: near-duplicates folded into one hit.
-//! 5. [`hits`]: each hit read back with its excerpt.
+//!    (`operators`, `guard`).
+//! 2. `retrieve`: the understanding turned into one tantivy query, a function per signal;
+//!    `filters` add what every hit must match.
+//! 3. `ranking`: the matches scored and weighed, with every match collected for `facets`.
+//! 4. `group`: near-duplicates folded into one hit.
+//! 5. `hits`: each hit read back with its excerpt.
 //!
-//! The engine opens one index generation with the lexicon read as a [`glossary`] and a
-//! per-document table ([`doc_table`]), and answers any number of searches.
+//! The engine opens one index generation with the lexicon read as a `glossary` and a
+//! per-document table (`doc_table`), and answers any number of searches.
 
 mod doc_table;
 mod english;
