@@ -71,14 +71,8 @@ pub enum Outcome {
     NotFound,
 }
 
-/// `--color`: colour on a terminal only, always, or never. `NO_COLOR` turns `Auto` off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ColorMode {
-    #[default]
-    Auto,
-    Always,
-    Never,
-}
+/// `--color`'s choice lives with the printers that honour it.
+pub use crate::output::ColorMode;
 
 /// True when an error only means the reader of our output went away (`| head -1`):
 /// that is a normal end, not a failure.

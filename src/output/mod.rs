@@ -22,9 +22,17 @@ pub fn note(message: &str) {
     eprintln!("nlmg-search: {message}");
 }
 
+/// `--color`: colour on a terminal only, always, or never. `NO_COLOR` turns `Auto` off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorMode {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
 /// Whether to colour output written to stdout, from `--color` and `NO_COLOR`.
-pub fn use_colour(mode: crate::commands::ColorMode) -> bool {
-    use crate::commands::ColorMode;
+pub fn use_colour(mode: ColorMode) -> bool {
     use std::io::IsTerminal;
     match mode {
         ColorMode::Always => true,
