@@ -2,7 +2,7 @@
 //!
 //! The pipeline runs one way, one module per stage:
 //! [`corpus`] (read files) → [`clean`] → [`segment`] → [`tag`] (all driven by [`ingest`]) →
-//! [`index`] → [`search`] → [`excerpt`] → [`output`]. [`commands`] is the command layer that
+//! [`mark`] (what each passage explains and answers) → [`index`] → [`search`] → [`excerpt`] → [`output`]. [`commands`] is the command layer that
 //! the binary dispatches to. Only `index`, `search` and `excerpt` name tantivy types.
 //! [`dedup`] and [`similar`] work out, at index time, what a search compares passages by.
 //! [`views`] browse what the index holds (quotations, concordance, dispersion, characters ×
@@ -26,6 +26,7 @@ pub mod export;
 pub mod index;
 pub mod ingest;
 pub mod lexicon;
+pub mod mark;
 pub mod model;
 pub mod output;
 pub mod search;

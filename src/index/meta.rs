@@ -1,0 +1,238 @@
+//! What a generation records about itself (`nlmg-meta.json`, the word list) and whether the
+//! index a search would open is missing, fresh, stale, of an old schema or damaged.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::store::{current_dir, CURRENT_FILE};
+use super::SCHEMA_VERSION;
+use crate::error::{Error, Result};
+use crate::model::Corpus;
+
+/// File inside a generation directory that describes it.
+pub const META_FILE: &str = "nlmg-meta.json";
+
+/// File inside a generation directory listing every word of the corpus (lower case, as written,
+/// not stemmed) with the number of passages that use it: what a misspelt query word is matched
+/// against.
+pub const WORDS_FILE: &str = "nlmg-words.json";
+
+/// File inside a generation directory: the corpus fingerprint and the corpus metadata stamp
+/// under which the contents last matched it ([`crate::ingest::stamp`]).
+pub(super) const STAMP_FILE: &str = "nlmg-stamp";
+
+/// What an index generation records about itself (`nlmg-meta.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexMeta {
+    pub schema_version: u32,
+    /// Fingerprint of the corpus and lexicon the index was built from.
+    pub fingerprint: String,
+    pub sources: Vec<SourceInfo>,
+    pub passages: usize,
+    /// Bytes of source text indexed.
+    pub bytes: u64,
+    /// Per tag field (`theme`, `character`, `kind`, `source`, `part`, `section`, `page`): each
+    /// value as displayed, with its passage count. `section` values are whole paths joined by
+    /// " › "; `heading` holds each single heading.
+    pub values: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Section paths in reading order of first appearance, joined by " › ".
+    pub sections: Vec<String>,
+}
+
+/// A source as the index remembers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    pub id: String,
+    pub title: String,
+}
+
+/// Separator used when a section path is shown on one line.
+pub const SECTION_SEP: &str = " › ";
+
+impl IndexMeta {
+    pub(super) fn from_corpus(corpus: &Corpus) -> IndexMeta {
+        let mut values: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        let mut sections = Vec::new();
+        let mut add = |field: &str, v: String| {
+            *values
+                .entry(field.to_string())
+                .or_default()
+                .entry(v)
+                .or_default() += 1;
+        };
+        for p in &corpus.passages {
+            for t in &p.themes {
+                add("theme", t.clone());
+            }
+            for c in &p.characters {
+                add("character", c.clone());
+            }
+            add("kind", p.kind.as_str().to_string());
+            add("source", p.source.clone());
+            if let Some(part) = p.part {
+                add("part", part.to_string());
+            }
+            for page in &p.pages {
+                add("page", page.to_string());
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            for h in &p.section {
+                if seen.insert(h.to_lowercase()) {
+                    add("heading", h.clone());
+                }
+            }
+            if !p.section.is_empty() {
+                let path = p.section.join(SECTION_SEP);
+                if !sections.contains(&path) {
+                    sections.push(path.clone());
+                }
+                add("section", path);
+            }
+        }
+        IndexMeta {
+            schema_version: SCHEMA_VERSION,
+            fingerprint: corpus.fingerprint.clone(),
+            sources: corpus
+                .sources
+                .iter()
+                .map(|s| SourceInfo {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                })
+                .collect(),
+            passages: corpus.passages.len(),
+            bytes: corpus.bytes,
+            values,
+            sections,
+        }
+    }
+
+    /// Values of one tag field with counts (empty when no passage carries it).
+    pub fn values(&self, field: &str) -> BTreeMap<String, u64> {
+        self.values.get(field).cloned().unwrap_or_default()
+    }
+}
+
+/// The state of the index a search would open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexStatus {
+    /// No index has been built here.
+    Missing,
+    /// Built from the corpus as it is now.
+    Fresh,
+    /// Built from an older version of the corpus or lexicon.
+    Stale,
+    /// Built by a version of the program with another schema.
+    OldSchema,
+    /// Present but unreadable; the reason in words.
+    Damaged(String),
+}
+
+/// Reads the word list of the live generation ([`WORDS_FILE`]); empty when absent.
+pub fn read_words(index_dir: &Path) -> Result<BTreeMap<String, u32>> {
+    let Some(dir) = current_dir(index_dir) else {
+        return Ok(BTreeMap::new());
+    };
+    let path = dir.join(WORDS_FILE);
+    match fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+            Error::Index(format!(
+                "{} is unreadable ({e}); run `nlmg-search index --force`",
+                path.display()
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(e) => Err(Error::io(&path, e)),
+    }
+}
+
+/// Reads the live generation's meta file.
+pub fn read_meta(index_dir: &Path) -> Result<IndexMeta> {
+    let dir = current_dir(index_dir).ok_or_else(|| {
+        Error::Index(format!(
+            "no index in {} (run `nlmg-search index`)",
+            index_dir.display()
+        ))
+    })?;
+    let path = dir.join(META_FILE);
+    let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Index(format!("{} is damaged: {e}", path.display())))
+}
+
+/// Is the index in `index_dir` usable for the corpus in `corpus_dir` as it is now?
+pub fn status(index_dir: &Path, corpus_dir: &Path) -> IndexStatus {
+    let Some(dir) = current_dir(index_dir) else {
+        return IndexStatus::Missing;
+    };
+    if !dir.is_dir() {
+        return IndexStatus::Damaged(format!(
+            "{} names {}, which does not exist",
+            index_dir.join(CURRENT_FILE).display(),
+            dir.display()
+        ));
+    }
+    #[derive(Deserialize)]
+    struct Version {
+        schema_version: u32,
+    }
+    let path = dir.join(META_FILE);
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => return IndexStatus::Damaged(format!("cannot read {}: {e}", path.display())),
+    };
+    match serde_json::from_slice::<Version>(&bytes) {
+        Ok(v) if v.schema_version != SCHEMA_VERSION => return IndexStatus::OldSchema,
+        Ok(_) => {}
+        Err(e) => return IndexStatus::Damaged(format!("{} is damaged: {e}", path.display())),
+    }
+    let meta: IndexMeta = match serde_json::from_slice(&bytes) {
+        Ok(m) => m,
+        Err(_) => return IndexStatus::OldSchema,
+    };
+    if !dir.join("meta.json").is_file() {
+        return IndexStatus::Damaged(format!("{} has no tantivy meta.json", dir.display()));
+    }
+    freshness(&dir, corpus_dir, &meta.fingerprint, crate::ingest::SETTLE)
+}
+
+/// Fresh or stale, hashing the corpus contents only when its files' metadata changed since the
+/// contents were last found to match: at 300 copies that hash reads 26 MB, several times the
+/// cost of the query itself. The stamp is taken before the contents are read, so an edit made
+/// while they are read leaves a stamp that no longer matches.
+pub(super) fn freshness(
+    dir: &Path,
+    corpus_dir: &Path,
+    fingerprint: &str,
+    settle: Duration,
+) -> IndexStatus {
+    let stamp = crate::ingest::stamp(corpus_dir, settle)
+        .ok()
+        .filter(|s| s.settled)
+        .map(|s| format!("{fingerprint} {}", s.key));
+    let stamp_path = dir.join(STAMP_FILE);
+    if let Some(stamp) = &stamp {
+        if fs::read_to_string(&stamp_path).is_ok_and(|stored| stored == *stamp) {
+            return IndexStatus::Fresh;
+        }
+    }
+    match crate::ingest::fingerprint(corpus_dir) {
+        Ok(fp) if fp == fingerprint => {
+            if let Some(stamp) = stamp {
+                // Best effort: a read-only index only means hashing again next time.
+                let tmp = dir.join(format!("{STAMP_FILE}.tmp-{}", std::process::id()));
+                if fs::write(&tmp, stamp).is_err() || fs::rename(&tmp, &stamp_path).is_err() {
+                    let _ = fs::remove_file(&tmp);
+                }
+            }
+            IndexStatus::Fresh
+        }
+        Ok(_) => IndexStatus::Stale,
+        // A corpus we cannot read now is reported by the ingest that a rebuild runs.
+        Err(_) => IndexStatus::Stale,
+    }
+}
