@@ -12,12 +12,13 @@ use tantivy::{doc, Index, TantivyDocument};
 
 use super::analyzer::{analyse, analyzer, words};
 use super::errors::{explain_write, tantivy_error};
-use super::meta::{IndexMeta, META_FILE, WORDS_FILE};
+use super::meta::{IndexMeta, META_FILE};
 use super::schema::{answer_beside, schema, tag_facet, Fields};
 use super::store::{
     build_busy, dir_size, next_generation, remove_leftovers, remove_old_generations, set_current,
     share, share_all, sync_dir, write_synced, LOCK_FILE,
 };
+use super::wordlist::{self, WORDS_FILE};
 use super::ANALYZER;
 use crate::error::{Error, Result};
 use crate::mark::Marker;
@@ -202,8 +203,7 @@ fn write_generation(
     let json = serde_json::to_vec_pretty(&meta).map_err(|e| Error::Index(e.to_string()))?;
     write_synced(&meta_path, &json)?;
     let words_path = dir.join(WORDS_FILE);
-    let json = serde_json::to_vec(&word_counts(corpus)).map_err(|e| Error::Index(e.to_string()))?;
-    write_synced(&words_path, &json)?;
+    write_synced(&words_path, &wordlist::encode(&word_counts(corpus)))?;
     sync_dir(dir);
     Ok(segments)
 }

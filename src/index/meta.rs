@@ -16,11 +16,6 @@ use crate::model::Corpus;
 /// File inside a generation directory that describes it.
 pub const META_FILE: &str = "nlmg-meta.json";
 
-/// File inside a generation directory listing every word of the corpus (lower case, as written,
-/// not stemmed) with the number of passages that use it: what a misspelt query word is matched
-/// against.
-pub const WORDS_FILE: &str = "nlmg-words.json";
-
 /// File inside a generation directory: the corpus fingerprint and the corpus metadata stamp
 /// under which the contents last matched it ([`crate::ingest::stamp`]).
 pub(super) const STAMP_FILE: &str = "nlmg-stamp";
@@ -130,24 +125,6 @@ pub enum IndexStatus {
     OldSchema,
     /// Present but unreadable; the reason in words.
     Damaged(String),
-}
-
-/// Reads the word list of the live generation ([`WORDS_FILE`]); empty when absent.
-pub fn read_words(index_dir: &Path) -> Result<BTreeMap<String, u32>> {
-    let Some(dir) = current_dir(index_dir) else {
-        return Ok(BTreeMap::new());
-    };
-    let path = dir.join(WORDS_FILE);
-    match fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-            Error::Index(format!(
-                "{} is unreadable ({e}); run `nlmg-search index --force`",
-                path.display()
-            ))
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-        Err(e) => Err(Error::io(&path, e)),
-    }
 }
 
 /// Reads the live generation's meta file.

@@ -3,7 +3,7 @@
 //!
 //! One file per concern: [`mod@analyzer`] (text → stems), [`schema`] (the fields), [`mod@build`]
 //! (passages → a generation), the generation store (`store`: the pointer, the lock, the swap),
-//! [`meta`] (what a generation records, freshness) and `errors` (tantivy's errors in words).
+//! [`meta`] (what a generation records, freshness), [`wordlist`] (the typo word list) and `errors` (tantivy's errors in words).
 //! What a passage explains and answers is worked out before, by [`crate::mark`].
 //!
 //! Layout of an index directory:
@@ -22,6 +22,7 @@ mod errors;
 pub mod meta;
 pub mod schema;
 mod store;
+pub mod wordlist;
 
 #[cfg(test)]
 mod tests;
@@ -30,14 +31,12 @@ pub(crate) use analyzer::{analyse, register};
 pub use analyzer::{analyzer, words, ANALYZER};
 pub use build::{build, build_until, BuildEvent, BuildReport};
 pub(crate) use errors::{open_error, tantivy_error, verify_checksums};
-pub use meta::{
-    read_meta, read_words, status, IndexMeta, IndexStatus, SourceInfo, META_FILE, SECTION_SEP,
-    WORDS_FILE,
-};
+pub use meta::{read_meta, status, IndexMeta, IndexStatus, SourceInfo, META_FILE, SECTION_SEP};
 pub use schema::SCHEMA_VERSION;
 pub(crate) use schema::{answer_beside, fields, tag_facet, Fields};
 pub(crate) use store::open_generation;
 pub use store::{build_busy, build_running, current_dir, wait_for_build};
+pub use wordlist::{WordList, WORDS_FILE};
 
 pub use crate::mark::{family_stems, term_stems, Marker, GLOSS_WINDOW};
 

@@ -1,154 +1,130 @@
-//! The per-document table: each passage's tag values, near-duplicate key and signature, read
-//! when the engine opens so that counting facets, grouping duplicates and relevance feedback
-//! touch no stored document.
+//! The per-document columns a search reads for its matches and hits — tag facets, the
+//! near-duplicate key, the signature — opened as tantivy fast-field columns when the engine
+//! opens and read per document only when a search needs that document, so opening costs the
+//! same whatever the size of the corpus and a search pays for its matches only.
 
 use std::collections::{BTreeMap, HashMap};
 
+use tantivy::columnar::{BytesColumn, Column};
+use tantivy::fastfield::FacetReader;
 use tantivy::schema::Facet;
-use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal};
 
+use super::facets::FacetCounts;
 use super::FACET_FIELDS;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::index::{self, IndexMeta};
 use crate::similar::Signature;
 
-/// Per-document data a search needs for every match or every hit, read once when the engine
-/// opens: turning facet ordinals back into strings and opening fast-field columns on every
-/// query was a third of a warm search.
+/// One segment's columns, opened (not read) when the engine opens.
+struct SegmentColumns {
+    facets: FacetReader,
+    dup: Option<Column<u64>>,
+    signature: Option<BytesColumn>,
+}
+
+/// Per-document data a search needs for its matches or its hits, read from the columns on
+/// demand. The reader never reloads, so the segments (and these columns) stay as opened.
 #[derive(Default)]
 pub(super) struct DocTable {
-    /// Distinct tag values: (index into [`FACET_FIELDS`], value).
-    pub(super) values: Vec<(usize, String)>,
-    /// Each value as shown in facet counts (the spelling the index meta records), by index
-    /// into `values`: worked out once, not per search.
-    pub(super) shown: Vec<String>,
-    /// Per segment, per document: indexes into `values`, each once.
-    pub(super) tags: Vec<Vec<Vec<u32>>>,
-    /// Per segment, per document: the near-duplicate group key.
-    pub(super) dup: Vec<Vec<Option<u64>>>,
-    /// Per segment: the distinct signatures, by their ordinal in the segment's column, and
-    /// each document's ordinal (copies of one text share one signature).
-    pub(super) signatures: Vec<(Vec<Signature>, Vec<Option<u32>>)>,
+    segments: Vec<SegmentColumns>,
 }
 
 impl DocTable {
     pub(super) fn read(searcher: &Searcher) -> Result<DocTable> {
-        let mut t = DocTable::default();
-        let mut index_of: HashMap<(usize, String), u32> = HashMap::new();
+        let mut segments = Vec::with_capacity(searcher.segment_readers().len());
         for seg in searcher.segment_readers() {
-            let facets = seg.facet_reader("tags").map_err(index::tantivy_error)?;
-            let dup = seg.fast_fields().u64("dup").ok();
-            let mut by_ord: HashMap<u64, Option<u32>> = HashMap::new();
-            let mut seg_tags = Vec::with_capacity(seg.max_doc() as usize);
-            let mut seg_dup = Vec::with_capacity(seg.max_doc() as usize);
-            let mut facet = Facet::root();
-            for doc in 0..seg.max_doc() {
-                let mut tags: Vec<u32> = vec![];
-                for ord in facets.facet_ords(doc) {
-                    let idx = match by_ord.get(&ord) {
-                        Some(i) => *i,
-                        None => {
-                            facets
-                                .facet_from_ord(ord, &mut facet)
-                                .map_err(index::tantivy_error)?;
-                            let path = facet.to_path();
-                            let idx = match (path.first(), path.get(1)) {
-                                (Some(f), Some(v)) => {
-                                    FACET_FIELDS.iter().position(|x| x == f).map(|fi| {
-                                        let key = (fi, v.to_string());
-                                        let next = index_of.len() as u32;
-                                        *index_of.entry(key.clone()).or_insert_with(|| {
-                                            t.values.push(key);
-                                            next
-                                        })
-                                    })
-                                }
-                                _ => None,
-                            };
-                            by_ord.insert(ord, idx);
-                            idx
-                        }
-                    };
-                    if let Some(i) = idx {
-                        if !tags.contains(&i) {
-                            tags.push(i);
-                        }
-                    }
-                }
-                seg_tags.push(tags);
-                seg_dup.push(dup.as_ref().and_then(|c| c.first(doc)));
-            }
-            t.tags.push(seg_tags);
-            t.dup.push(seg_dup);
-            t.signatures.push(Self::read_signatures(seg)?);
+            segments.push(SegmentColumns {
+                facets: seg.facet_reader("tags").map_err(index::tantivy_error)?,
+                dup: seg.fast_fields().u64("dup").ok(),
+                signature: seg
+                    .fast_fields()
+                    .bytes("signature")
+                    .map_err(index::tantivy_error)?,
+            });
         }
-        Ok(t)
+        Ok(DocTable { segments })
     }
 
-    /// A segment's passage signatures: each distinct one decoded once, in ordinal order.
-    fn read_signatures(seg: &SegmentReader) -> Result<(Vec<Signature>, Vec<Option<u32>>)> {
-        let column = seg
-            .fast_fields()
-            .bytes("signature")
-            .map_err(index::tantivy_error)?;
-        let Some(column) = column else {
-            return Ok((vec![], vec![]));
-        };
-        let mut distinct = Vec::with_capacity(column.num_terms());
-        let mut stream = column
-            .dictionary()
-            .stream()
-            .map_err(|e| Error::Index(format!("cannot read passage signatures ({e}); rebuild")))?;
-        while stream.advance() {
-            let sig = Signature::decode(stream.key()).ok_or_else(|| {
-                Error::Index("index holds an unreadable passage signature; rebuild".into())
-            })?;
-            distinct.push(sig);
-        }
-        // In one call: every passage has a signature, so the column is read as a block.
-        let docs: Vec<DocId> = (0..seg.max_doc()).collect();
-        let mut ords: Vec<Option<u64>> = vec![None; docs.len()];
-        column.ords().first_vals(&docs, &mut ords);
-        let of_doc = ords.into_iter().map(|o| o.map(|o| o as u32)).collect();
-        Ok((distinct, of_doc))
+    /// The near-duplicate group key of a document.
+    pub(super) fn dup(&self, addr: DocAddress) -> Option<u64> {
+        let seg = self.segments.get(addr.segment_ord as usize)?;
+        seg.dup.as_ref()?.first(addr.doc_id)
     }
 
-    pub(super) fn signature(&self, addr: DocAddress) -> Option<&Signature> {
-        let (distinct, of_doc) = self.signatures.get(addr.segment_ord as usize)?;
-        distinct.get((*of_doc.get(addr.doc_id as usize)?)? as usize)
+    /// A document's signature, decoded from the segment's column (`None` when the document
+    /// has none or it is unreadable: relevance feedback then leaves the hit as it is).
+    pub(super) fn signature(&self, addr: DocAddress) -> Option<Signature> {
+        let column = self
+            .segments
+            .get(addr.segment_ord as usize)?
+            .signature
+            .as_ref()?;
+        let ord = column.ords().first(addr.doc_id)?;
+        let mut bytes = vec![];
+        column.ord_to_bytes(ord, &mut bytes).ok()?.then_some(())?;
+        Signature::decode(&bytes)
     }
 
-    /// Facet values are stored lower case; show them as the index meta spells them.
-    pub(super) fn name_values(&mut self, meta: &IndexMeta) {
-        let display: Vec<BTreeMap<String, String>> = FACET_FIELDS
-            .iter()
-            .map(|f| {
-                meta.values(f)
-                    .into_keys()
-                    .map(|v| (v.to_lowercase(), v))
-                    .collect()
-            })
-            .collect();
-        self.shown = self
-            .values
-            .iter()
-            .map(|(fi, v)| display[*fi].get(v).cloned().unwrap_or_else(|| v.clone()))
-            .collect();
-    }
-
-    /// Tag counts over the matching documents, as `field → value → documents`.
-    pub(super) fn count(&self, matches: &[(SegmentOrdinal, Vec<DocId>)]) -> Vec<u64> {
-        let mut counts = vec![0u64; self.values.len()];
+    /// Tag counts over the matching documents, as `field → value → documents` for every field
+    /// of [`FACET_FIELDS`], each value spelt as the index meta records it. Each document's
+    /// facet ordinals are counted first; only the distinct ordinals met are turned into values.
+    pub(super) fn count(
+        &self,
+        matches: &[(SegmentOrdinal, Vec<DocId>)],
+        meta: &IndexMeta,
+    ) -> Result<FacetCounts> {
+        let mut counted: BTreeMap<(usize, String), u64> = BTreeMap::new();
+        let mut ords: Vec<u64> = vec![];
+        let mut facet = Facet::root();
         for (seg, docs) in matches {
-            let Some(tags) = self.tags.get(*seg as usize) else {
+            let Some(columns) = self.segments.get(*seg as usize) else {
                 continue;
             };
+            let mut by_ord: HashMap<u64, u64> = HashMap::new();
             for d in docs {
-                for i in tags.get(*d as usize).into_iter().flatten() {
-                    counts[*i as usize] += 1;
+                ords.clear();
+                ords.extend(columns.facets.facet_ords(*d));
+                // A value tagged twice on one passage counts once.
+                ords.sort_unstable();
+                ords.dedup();
+                for ord in &ords {
+                    *by_ord.entry(*ord).or_default() += 1;
+                }
+            }
+            for (ord, n) in by_ord {
+                columns
+                    .facets
+                    .facet_from_ord(ord, &mut facet)
+                    .map_err(index::tantivy_error)?;
+                let path = facet.to_path();
+                if let (Some(f), Some(v), None) = (path.first(), path.get(1), path.get(2)) {
+                    if let Some(fi) = FACET_FIELDS.iter().position(|x| x == f) {
+                        *counted.entry((fi, v.to_string())).or_default() += n;
+                    }
                 }
             }
         }
-        counts
+        let mut out: FacetCounts = FACET_FIELDS
+            .iter()
+            .map(|f| (f.to_string(), BTreeMap::new()))
+            .collect();
+        let mut display: HashMap<usize, HashMap<String, String>> = HashMap::new();
+        for ((fi, v), n) in counted {
+            // Facet values are stored lower case; show them as the index meta spells them.
+            let names = display.entry(fi).or_insert_with(|| {
+                meta.values
+                    .get(FACET_FIELDS[fi])
+                    .into_iter()
+                    .flat_map(|m| m.keys())
+                    .map(|shown| (shown.to_lowercase(), shown.clone()))
+                    .collect()
+            });
+            let shown = names.get(&v).cloned().unwrap_or(v);
+            out.entry(FACET_FIELDS[fi].to_string())
+                .or_default()
+                .insert(shown, n);
+        }
+        Ok(out)
     }
 }

@@ -9,6 +9,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::Engine;
+use crate::error::Result;
 
 /// Tag fields counted in [`Response::facets`](super::Response::facets).
 pub const FACET_FIELDS: [&str; 6] = ["theme", "character", "kind", "source", "part", "page"];
@@ -18,21 +19,12 @@ pub(super) type FacetCounts = BTreeMap<String, BTreeMap<String, u64>>;
 
 impl Engine {
     /// The number of matches and their tag counts.
-    pub(super) fn facets(&self, matches: &[(SegmentOrdinal, Vec<DocId>)]) -> (usize, FacetCounts) {
+    pub(super) fn facets(
+        &self,
+        matches: &[(SegmentOrdinal, Vec<DocId>)],
+    ) -> Result<(usize, FacetCounts)> {
         let total = matches.iter().map(|(_, d)| d.len()).sum::<usize>();
-        let counted = self.docs.count(matches);
-        let mut facet_map = BTreeMap::new();
-        for (fi, f) in FACET_FIELDS.iter().enumerate() {
-            let mut counts = BTreeMap::new();
-            for (i, (vf, _)) in self.docs.values.iter().enumerate() {
-                if *vf != fi || counted[i] == 0 {
-                    continue;
-                }
-                counts.insert(self.docs.shown[i].clone(), counted[i]);
-            }
-            facet_map.insert(f.to_string(), counts);
-        }
-        (total, facet_map)
+        Ok((total, self.docs.count(matches, &self.meta)?))
     }
 }
 

@@ -33,10 +33,6 @@ impl Engine {
     }
 
     fn dup_key(&self, addr: DocAddress) -> Option<u64> {
-        *self
-            .docs
-            .dup
-            .get(addr.segment_ord as usize)?
-            .get(addr.doc_id as usize)?
+        self.docs.dup(addr)
     }
 }

@@ -30,7 +30,7 @@ mod understand;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -154,10 +154,9 @@ pub struct Engine {
     analyzer: TextAnalyzer,
     /// The lexicon analysed once: everyday phrases, spellings and families as stems.
     glossary: Glossary,
-    /// Corpus words (lower case, as written) by first letter, with passage counts and length
-    /// in characters: what a misspelt word is compared with. Small: a few thousand words even
-    /// for a large corpus.
-    words: HashMap<char, Vec<(String, u32, usize)>>,
+    /// Corpus words (lower case, as written) with passage counts: what a misspelt word is
+    /// compared with. Searched in place (sorted), not parsed when the engine opens.
+    words: index::WordList,
     /// Passages and neighbour texts already decoded, by document address and by id. The
     /// stored documents never change under an open generation, so entries never go stale.
     cache: Mutex<Cache>,
@@ -220,18 +219,11 @@ impl Engine {
             .num_warming_threads(0)
             .try_into()
             .map_err(|e| index::open_error(&dir, e))?;
-        let mut docs = DocTable::read(&reader.searcher())?;
-        docs.name_values(&meta);
+        let docs = DocTable::read(&reader.searcher())?;
         let lexicon = Lexicon::load(corpus_dir)?;
         let mut analyzer = index::analyzer();
         let glossary = Glossary::new(&lexicon, &mut analyzer);
-        let mut words: HashMap<char, Vec<(String, u32, usize)>> = HashMap::new();
-        for (w, n) in index::read_words(index_dir)? {
-            if let Some(c) = w.chars().next() {
-                let len = w.chars().count();
-                words.entry(c).or_default().push((w, n, len));
-            }
-        }
+        let words = index::WordList::open(index_dir)?;
         Ok(Engine {
             index,
             reader,
@@ -334,7 +326,7 @@ impl Engine {
             req.limit.max(1)
         };
         let (docs, matches) = self.rank(&searcher, &*query, ranking, intent, listing, fetch)?;
-        let (total, facets) = self.facets(&matches);
+        let (total, facets) = self.facets(&matches)?;
         let groups = self.group(docs, fold);
         let hits = self.hits(&searcher, groups, &terms, req.limit, req.context)?;
         Ok(Response {

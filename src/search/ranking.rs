@@ -287,10 +287,10 @@ impl Engine {
             return docs;
         };
         let mut cache = self.cache();
-        let probe = Probe::new(top, &mut cache.probe);
+        let probe = Probe::new(&top, &mut cache.probe);
         for (score, addr) in docs.iter_mut() {
             if let (Some(s), Some(sig)) = (score.as_mut(), self.docs.signature(*addr)) {
-                *s += FEEDBACK_WEIGHT * best * probe.cosine(sig);
+                *s += FEEDBACK_WEIGHT * best * probe.cosine(&sig);
             }
         }
         // Stable: hits the feedback leaves equal keep their order.

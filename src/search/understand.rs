@@ -385,13 +385,7 @@ impl Engine {
 
     /// Passages using this exact word (lower case); 0 when unknown.
     pub(super) fn word_count(&self, w: &str) -> u32 {
-        let Some(c) = w.chars().next() else {
-            return 0;
-        };
-        self.words
-            .get(&c)
-            .and_then(|list| list.iter().find(|(x, _, _)| x == w))
-            .map_or(0, |(_, n, _)| *n)
+        self.words.count(w)
     }
 
     /// The corpus word closest to a word the corpus does not use: within one edit for words of
@@ -410,7 +404,9 @@ impl Engine {
         let mut best: Option<(usize, u32, &str)> = None;
         let letters = letter_counts(w);
         for c in std::iter::once(first).chain(second.filter(|s| *s != first)) {
-            for (cand, count, len) in self.words.get(&c).into_iter().flatten() {
+            let prefix = c.to_string();
+            for (cand, count) in self.words.starting_with(&prefix) {
+                let len = cand.chars().count();
                 if len.abs_diff(n) > max {
                     continue;
                 }
@@ -425,10 +421,10 @@ impl Engine {
                 }
                 let better = match best {
                     None => true,
-                    Some((bd, bc, _)) => d < bd || (d == bd && *count > bc),
+                    Some((bd, bc, _)) => d < bd || (d == bd && count > bc),
                 };
                 if better {
-                    best = Some((d, *count, cand));
+                    best = Some((d, count, cand));
                 }
             }
         }
