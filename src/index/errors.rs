@@ -1,6 +1,7 @@
 //! Index errors in words a user can act on: tantivy's errors on open (damage, or a directory we
 //! may not write), failed checksums, and builds refused for want of permission.
 
+use std::fs;
 use std::path::Path;
 
 use tantivy::Index;
@@ -84,8 +85,18 @@ pub(super) fn explain_write(index_dir: &Path, e: Error) -> Error {
 
 /// Checks every file of the generation against the checksum tantivy wrote in its footer, so a
 /// flipped byte is reported as damage instead of being read as data (or panicking a decoder).
-/// Costs one sequential read of the index: about a millisecond per few MB.
+/// Costs one sequential read of the index (about a millisecond per few MB), so it is paid once
+/// per generation: once the files have passed and been left alone for [`crate::ingest::SETTLE`],
+/// their metadata is recorded in [`VERIFIED_FILE`] and later opens that find the same metadata
+/// skip the read. Any write to a file changes its change time, which no tool can set back.
 pub(crate) fn verify_checksums(index: &Index, dir: &Path) -> Result<()> {
+    let key = files_key(dir);
+    let verified = dir.join(VERIFIED_FILE);
+    if let Some(key) = &key {
+        if fs::read_to_string(&verified).is_ok_and(|stored| stored == *key) {
+            return Ok(());
+        }
+    }
     let damaged = index.validate_checksum().map_err(|e| open_error(dir, e))?;
     if let Some(first) = damaged.iter().min() {
         let more = match damaged.len() {
@@ -97,5 +108,63 @@ pub(crate) fn verify_checksums(index: &Index, dir: &Path) -> Result<()> {
             format!("the file {} fails its checksum{more}", first.display()),
         ));
     }
+    if let Some(key) = key {
+        // Best effort: a read-only index only means checking again next time.
+        let tmp = dir.join(format!("{VERIFIED_FILE}.tmp-{}", std::process::id()));
+        if fs::write(&tmp, key).is_err() || fs::rename(&tmp, &verified).is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+    }
     Ok(())
+}
+
+/// File inside a generation directory: the metadata of tantivy's files when their checksums
+/// last passed.
+pub(super) const VERIFIED_FILE: &str = "nlmg-verified";
+
+/// Name, size, modification and change times and identity of each of tantivy's files in the
+/// generation (ours, `nlmg-*`, are not checksummed), one line each in name order; `None` while
+/// any of them changed within [`crate::ingest::SETTLE`] (file times are kept in coarse ticks)
+/// or on a system without change times.
+fn files_key(dir: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let now = std::time::SystemTime::now();
+        let mut lines = vec![];
+        for e in fs::read_dir(dir).ok()?.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with("nlmg-") {
+                continue;
+            }
+            let m = e.metadata().ok()?;
+            let changed = std::time::UNIX_EPOCH
+                + std::time::Duration::new(
+                    m.ctime().max(0) as u64,
+                    m.ctime_nsec().clamp(0, 999_999_999) as u32,
+                );
+            if now
+                .duration_since(changed)
+                .map_or(true, |age| age < crate::ingest::SETTLE)
+            {
+                return None;
+            }
+            lines.push(format!(
+                "{name} {} {}.{} {}.{} {}\n",
+                m.len(),
+                m.mtime(),
+                m.mtime_nsec(),
+                m.ctime(),
+                m.ctime_nsec(),
+                m.ino()
+            ));
+        }
+        lines.sort();
+        Some(lines.concat())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
 }

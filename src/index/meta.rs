@@ -167,7 +167,13 @@ pub fn status(index_dir: &Path, corpus_dir: &Path) -> IndexStatus {
         Ok(_) => {}
         Err(e) => return IndexStatus::Damaged(format!("{} is damaged: {e}", path.display())),
     }
-    let meta: IndexMeta = match serde_json::from_slice(&bytes) {
+    // Only the fingerprint: the rest of the meta grows with the corpus (every tag value) and
+    // is read by whoever opens the index, not by every freshness check.
+    #[derive(Deserialize)]
+    struct Fingerprint {
+        fingerprint: String,
+    }
+    let meta: Fingerprint = match serde_json::from_slice(&bytes) {
         Ok(m) => m,
         Err(_) => return IndexStatus::OldSchema,
     };

@@ -7,14 +7,17 @@ use std::collections::{BTreeMap, HashMap};
 
 use tantivy::columnar::{BytesColumn, Column};
 use tantivy::fastfield::FacetReader;
-use tantivy::schema::Facet;
 use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal};
 
 use super::facets::FacetCounts;
 use super::FACET_FIELDS;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::index::{self, IndexMeta};
 use crate::similar::Signature;
+
+/// What separates the parts of an encoded facet path in tantivy's facet dictionary (its own
+/// constant is private).
+const FACET_SEP_CHAR: char = '\u{0}';
 
 /// One segment's columns, opened (not read) when the engine opens.
 struct SegmentColumns {
@@ -76,7 +79,6 @@ impl DocTable {
     ) -> Result<FacetCounts> {
         let mut counted: BTreeMap<(usize, String), u64> = BTreeMap::new();
         let mut ords: Vec<u64> = vec![];
-        let mut facet = Facet::root();
         for (seg, docs) in matches {
             let Some(columns) = self.segments.get(*seg as usize) else {
                 continue;
@@ -92,17 +94,38 @@ impl DocTable {
                     *by_ord.entry(*ord).or_default() += 1;
                 }
             }
-            for (ord, n) in by_ord {
-                columns
-                    .facets
-                    .facet_from_ord(ord, &mut facet)
-                    .map_err(index::tantivy_error)?;
-                let path = facet.to_path();
-                if let (Some(f), Some(v), None) = (path.first(), path.get(1), path.get(2)) {
-                    if let Some(fi) = FACET_FIELDS.iter().position(|x| x == f) {
-                        *counted.entry((fi, v.to_string())).or_default() += n;
+            // The distinct ordinals met, in order, so the dictionary is read in one pass.
+            let mut met: Vec<(u64, u64)> = by_ord.into_iter().collect();
+            met.sort_unstable();
+            let sorted: Vec<u64> = met.iter().map(|(ord, _)| *ord).collect();
+            let mut next = met.iter();
+            let mut bad = false;
+            columns
+                .facets
+                .facet_dict()
+                .sorted_ords_to_term_cb(&sorted, |encoded| {
+                    let Some((_, n)) = next.next() else {
+                        return;
+                    };
+                    // A facet is its path's parts joined by a zero byte: "theme\0memory".
+                    let Ok(encoded) = std::str::from_utf8(encoded) else {
+                        bad = true;
+                        return;
+                    };
+                    let mut path = encoded.split(FACET_SEP_CHAR);
+                    if let (Some(f), Some(v)) = (path.next(), path.next()) {
+                        if let Some(fi) = FACET_FIELDS.iter().position(|x| *x == f) {
+                            *counted.entry((fi, v.to_string())).or_default() += n;
+                        }
                     }
-                }
+                })
+                .map_err(|e| {
+                    Error::Index(format!("cannot read the tag dictionary ({e}); rebuild"))
+                })?;
+            if bad {
+                return Err(Error::Index(
+                    "the index holds an unreadable tag; rebuild".into(),
+                ));
             }
         }
         let mut out: FacetCounts = FACET_FIELDS
