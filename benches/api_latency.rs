@@ -183,6 +183,8 @@ impl Conn {
 #[derive(Default)]
 struct Tally {
     micros: Vec<u64>,
+    /// Requests answered on each client's connection.
+    per_client: Vec<usize>,
     non_200: usize,
     failures: Vec<String>,
 }
@@ -262,6 +264,7 @@ fn main() -> ExitCode {
     let mut all = Tally::default();
     for th in threads {
         let t = th.join().expect("a client thread");
+        all.per_client.push(t.micros.len());
         all.micros.extend(t.micros);
         all.non_200 += t.non_200;
         all.failures.extend(t.failures);
@@ -271,7 +274,7 @@ fn main() -> ExitCode {
     let p = |q: f64| percentile(&all.micros, q).unwrap_or(0);
     println!(
         "{} clients, {:.1} s, {} queries: {} requests ({:.0}/s), p50 {} µs, p90 {} µs, p99 {} µs, \
-         max {} µs; {} not 200, {} failed",
+         max {} µs; per client {}–{} requests; {} not 200, {} failed",
         args.clients,
         wall,
         targets.len(),
@@ -281,6 +284,8 @@ fn main() -> ExitCode {
         p(90.0),
         p(99.0),
         all.micros.last().copied().unwrap_or(0),
+        all.per_client.iter().min().copied().unwrap_or(0),
+        all.per_client.iter().max().copied().unwrap_or(0),
         all.non_200,
         all.failures.len()
     );

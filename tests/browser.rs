@@ -219,7 +219,9 @@ fn a_shared_link_shows_results_before_any_script_and_with_none() {
     // Recorded as the document was parsed, before page.js ran: results were in the HTML.
     let timing = b.script(
         "const n = performance.getEntriesByType('navigation')[0]; \
-         return { dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd, \
+         return { first_byte: n.responseStart, html: n.responseEnd, \
+                  interactive: n.domInteractive, dcl: n.domContentLoadedEventEnd, \
+                  load: n.loadEventEnd, \
                   transfer: n.transferSize + performance.getEntriesByType('resource') \
                      .reduce((t, r) => t + r.transferSize, 0), \
                   foreign: performance.getEntriesByType('resource') \

@@ -59,7 +59,10 @@ impl Reply {
                 .expect("static header names and values are valid")
         };
         let body = if head { vec![] } else { self.body.into_owned() };
+        // The length is known: sent as Content-Length whatever the size (tiny_http would
+        // switch to chunked encoding above 32 KB, one write per chunk).
         tiny_http::Response::from_data(body)
+            .with_chunked_threshold(usize::MAX)
             .with_status_code(self.status)
             .with_header(header("Content-Type", self.content_type))
             .with_header(header("Cache-Control", self.cache))
