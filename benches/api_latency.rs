@@ -45,9 +45,7 @@ fn parse_args() -> Result<Args, String> {
         if flag == "--help" || flag == "-h" {
             return Err(String::new());
         }
-        let value = it
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value"))?;
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--clients" => a.clients = value.parse().map_err(|_| "--clients: a number")?,
             "--seconds" => a.seconds = value.parse().map_err(|_| "--seconds: a number")?,
@@ -57,7 +55,7 @@ fn parse_args() -> Result<Args, String> {
             _ => return Err(format!("unknown option {flag}")),
         }
     }
-    if a.clients == 0 || !(a.seconds > 0.0) {
+    if a.clients == 0 || !a.seconds.is_finite() || a.seconds <= 0.0 {
         return Err("--clients and --seconds must be above 0".into());
     }
     Ok(a)
@@ -114,7 +112,9 @@ fn start(args: &Args) -> Result<(Served, String), String> {
     cmd.args(["serve", "--addr", "127.0.0.1:0", "--quiet"])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
-    let mut child = cmd.spawn().map_err(|e| format!("cannot start {bin}: {e}"))?;
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start {bin}: {e}"))?;
     let mut line = String::new();
     let stdout = child.stdout.take().ok_or("no stdout")?;
     BufReader::new(stdout)

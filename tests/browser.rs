@@ -315,7 +315,11 @@ fn the_characters_tab_opens_a_card_whose_themes_lead_to_searches() {
     let (url, hits) = follow_to_search(&b, &theme);
     assert!(url.contains("character="), "{url}");
     assert!(hits >= 1);
-    assert_eq!(count(&b, "#facets a.chip.on"), 2, "character and theme in force");
+    assert_eq!(
+        count(&b, "#facets a.chip.on"),
+        2,
+        "character and theme in force"
+    );
 }
 
 #[test]
@@ -328,7 +332,10 @@ fn a_themes_by_characters_cell_opens_the_search_for_its_pair() {
     let cell = b.find("table.matrix td a");
     let n: usize = b.text(&cell).trim().parse().unwrap();
     let (url, _) = follow_to_search(&b, &cell);
-    assert!(url.contains("character=") && url.contains("theme="), "{url}");
+    assert!(
+        url.contains("character=") && url.contains("theme="),
+        "{url}"
+    );
     let status = b.text(&b.find("#status"));
     assert!(
         status.starts_with(&format!("{n} passage")),

@@ -163,12 +163,17 @@ fn the_views_answer_with_what_their_commands_print() {
     assert_eq!(st, 200);
     let mut cli: Vec<KwicLine> = cli_lines(
         &env,
-        &["kwic", "deferral", "--width", "3", "--sort", "left", "--json"],
+        &[
+            "kwic", "deferral", "--width", "3", "--sort", "left", "--json",
+        ],
     );
     assert_eq!(cli.pop(), Some(k.summary.clone()));
     assert_eq!(cli.len(), k.lines.len());
     assert!(k.lines.len() > 5, "{} lines", k.lines.len());
-    assert!(k.lines.iter().all(|l| l.matched.to_lowercase().starts_with("defer")));
+    assert!(k
+        .lines
+        .iter()
+        .all(|l| l.matched.to_lowercase().starts_with("defer")));
     // At most 3 words a side, as the index counts words (runs of letters and digits).
     let words = |s: &str| {
         s.split(|c: char| !c.is_alphanumeric())

@@ -15,8 +15,8 @@ pub mod assets;
 pub mod html;
 pub mod listen;
 pub mod page;
-pub mod passage;
 pub mod params;
+pub mod passage;
 pub mod routes;
 pub mod tabs;
 

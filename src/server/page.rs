@@ -375,4 +375,3 @@ fn hit_html(out: &mut String, h: &Hit, query: &Query, back: &str) {
     }
     out.push_str("</article></li>");
 }
-

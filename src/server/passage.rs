@@ -73,8 +73,7 @@ fn matches(engine: &Engine, query: &Query, view: &JsonPassageView) -> Matches {
     request.context = 0;
     request.ranking.dedup = false;
     let wanted = |id: &str| {
-        view.passage.id == id
-            || view.before.iter().chain(&view.after).any(|p| p.id == id)
+        view.passage.id == id || view.before.iter().chain(&view.after).any(|p| p.id == id)
     };
     if let Ok(response) = engine.search(&request) {
         for h in response.hits.iter().filter(|h| wanted(&h.passage.id)) {
@@ -125,4 +124,3 @@ fn passage_html(view: &JsonPassageView, query: &Query, matches: &Matches) -> Str
     );
     out
 }
-

@@ -29,7 +29,10 @@ fn page(current: &str, title: &str, status: u16, body: &str) -> Reply {
         header("", "", current)
     );
     let html = shell(&format!("{title} — nlmg-search"), &body);
-    Reply::html(status, html.replacen("href=\"#results\"", "href=\"#view\"", 1))
+    Reply::html(
+        status,
+        html.replacen("href=\"#results\"", "href=\"#view\"", 1),
+    )
 }
 
 fn error_html(e: &Error) -> (u16, String) {
@@ -114,8 +117,11 @@ fn quote_html(out: &mut String, engine: &Engine, q: &Quote) {
         (Some(s), from, _) => meta.push(format!(
             "<span class=\"speaker\">{}</span>{}",
             esc(s),
-            from.map(|f| format!(" <span class=\"how\">(from the {})</span>", esc(&f.as_str().replace('_', "-"))))
-                .unwrap_or_default()
+            from.map(|f| format!(
+                " <span class=\"how\">(from the {})</span>",
+                esc(&f.as_str().replace('_', "-"))
+            ))
+            .unwrap_or_default()
         )),
         (None, _, Some(_)) => meta.push("sources disagree on the speaker".into()),
         (None, _, None) => meta.push("speaker not given".into()),
