@@ -188,8 +188,8 @@ fn facets_html(engine: &Engine, v: &View) -> String {
             let _ = write!(
                 out,
                 "<li><a class=\"fv{}\" href=\"/?{}\" data-field=\"{field}\" data-value=\"{}\" \
-                 aria-pressed=\"{on}\"><span class=\"name\">{}</span> <span class=\"count\" \
-                 aria-label=\"{count} passages\">{count}</span></a></li>",
+                 aria-pressed=\"{on}\"><span class=\"name\">{}</span> <span class=\"count\">{count}</span><span \
+                 class=\"visually-hidden\"> passages</span></a></li>",
                 if on { " on" } else { "" },
                 esc(&v.query.toggled(field, value)),
                 esc(value),
