@@ -148,6 +148,16 @@ fn a_result_opens_as_the_whole_passage_with_its_neighbours() {
     let current = b.text(&b.find("#reader .passage-view .current"));
     assert!(current.len() > 100, "the whole passage: {current:?}");
     assert!(count(&b, "#reader .neighbour") >= 1, "a neighbour is shown");
+    // The query's matches are marked in the whole passage, not only in the excerpt.
+    let marks: Vec<String> = b
+        .find_all("#reader .passage-view .current mark")
+        .iter()
+        .map(|m| b.text(m).to_lowercase())
+        .collect();
+    assert!(
+        marks.iter().any(|m| m.starts_with("deferr")),
+        "marks in the passage: {marks:?}"
+    );
 }
 
 #[test]
@@ -209,7 +219,9 @@ fn a_shared_link_shows_results_before_any_script_and_with_none() {
     // Recorded as the document was parsed, before page.js ran: results were in the HTML.
     let timing = b.script(
         "const n = performance.getEntriesByType('navigation')[0]; \
-         return { dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd, \
+         return { first_byte: n.responseStart, html: n.responseEnd, \
+                  interactive: n.domInteractive, dcl: n.domContentLoadedEventEnd, \
+                  load: n.loadEventEnd, \
                   transfer: n.transferSize + performance.getEntriesByType('resource') \
                      .reduce((t, r) => t + r.transferSize, 0), \
                   foreign: performance.getEntriesByType('resource') \
@@ -253,4 +265,105 @@ fn a_shared_link_shows_results_before_any_script_and_with_none() {
         plain.url().contains("/passage/").then_some(())
     });
     assert!(count(&plain, ".passage-view .current") == 1);
+}
+
+/// Follows `link` on a tab page and waits for the search it leads to: (URL, hits shown).
+fn follow_to_search(b: &Browser, link: &webdriver::Element) -> (String, usize) {
+    b.click(link);
+    let url = b.wait("the search page", || {
+        let u = b.url();
+        u.contains("/?").then_some(u)
+    });
+    b.wait_script(
+        "its results",
+        "return document.querySelectorAll('#results .hit').length",
+    );
+    (url, count(b, "#results .hit"))
+}
+
+#[test]
+fn the_quotations_tab_lists_quotations_that_lead_to_their_passages() {
+    let _one = lock();
+    let Some((b, s, _env)) = setup("quotations", Options::default()) else {
+        return;
+    };
+    b.goto(&format!("http://{}/quotes", s.addr));
+    assert!(count(&b, "ol.quotes .quote blockquote") > 5);
+    assert_eq!(b.text(&b.find(".tabs a[aria-current=page]")), "Quotations");
+    // Narrowed by a filter from the form, then one opened through its search link.
+    b.goto(&format!("http://{}/quotes?theme=hope", s.addr));
+    let link = b.find("ol.quotes .quote a.search");
+    let (url, hits) = follow_to_search(&b, &link);
+    assert!(url.contains("q=%22"), "a phrase search: {url}");
+    assert!(hits >= 1);
+}
+
+#[test]
+fn the_characters_tab_opens_a_card_whose_themes_lead_to_searches() {
+    let _one = lock();
+    let Some((b, s, _env)) = setup("characters", Options::default()) else {
+        return;
+    };
+    b.goto(&format!("http://{}/characters", s.addr));
+    let first = b.find(".cards a.name");
+    let name = b.text(&first);
+    b.click(&first);
+    b.wait("the card", || {
+        (b.text(&b.find("main h1")) == name).then_some(())
+    });
+    let theme = b.find("main ul.counts a[href*='theme=']");
+    let (url, hits) = follow_to_search(&b, &theme);
+    assert!(url.contains("character="), "{url}");
+    assert!(hits >= 1);
+    assert_eq!(
+        count(&b, "#facets a.chip.on"),
+        2,
+        "character and theme in force"
+    );
+}
+
+#[test]
+fn a_themes_by_characters_cell_opens_the_search_for_its_pair() {
+    let _one = lock();
+    let Some((b, s, _env)) = setup("matrix", Options::default()) else {
+        return;
+    };
+    b.goto(&format!("http://{}/matrix", s.addr));
+    let cell = b.find("table.matrix td a");
+    let n: usize = b.text(&cell).trim().parse().unwrap();
+    let (url, _) = follow_to_search(&b, &cell);
+    assert!(
+        url.contains("character=") && url.contains("theme="),
+        "{url}"
+    );
+    let status = b.text(&b.find("#status"));
+    assert!(
+        status.starts_with(&format!("{n} passage")),
+        "the cell said {n}: {status}"
+    );
+}
+
+#[test]
+fn the_concordance_tab_lines_up_a_word_and_opens_its_passage() {
+    let _one = lock();
+    let Some((b, s, _env)) = setup("concordance", Options::default()) else {
+        return;
+    };
+    b.goto(&format!("http://{}/concordance", s.addr));
+    let term = b.find(".view-filters input[name=q]");
+    b.type_into(&term, "deferral");
+    b.click(&b.find(".view-filters button"));
+    b.wait_script(
+        "the concordance",
+        "return document.querySelectorAll('table.kwic tbody tr').length",
+    );
+    assert!(b.url().contains("q=deferral"));
+    let first = b.find("table.kwic .match a.open");
+    assert!(b.text(&first).to_lowercase().starts_with("deferr"));
+    b.click(&first);
+    b.wait_script(
+        "the passage dialog",
+        "const d = document.getElementById('reader'); \
+         return d.open && d.querySelector('.current mark') !== null",
+    );
 }

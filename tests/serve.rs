@@ -10,7 +10,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{serve, served};
+use nlmg_search::output::views::{CharacterLine, KwicLine, MatrixLine, QuotesLine};
 use nlmg_search::server::api::{JsonList, JsonPassageView, JsonSearch};
+use nlmg_search::server::api_views::{JsonCharacter, JsonKwic, JsonMatrix, JsonQuotes};
 use proptest::prelude::*;
 
 /// One GET over a fresh connection: (status, body).
@@ -119,6 +121,120 @@ fn bad_requests_are_400_with_the_clis_message() {
     assert!(!e.error.is_empty());
     let (st, _): (_, ApiError) = get_json(&s.addr, "/api/passage/nope:1");
     assert_eq!(st, 404);
+}
+
+/// The JSON Lines a view command prints, each line read back as `T`.
+fn cli_lines<T: serde::de::DeserializeOwned>(env: &common::Env, args: &[&str]) -> Vec<T> {
+    let out = env.cmd().args(args).output().unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn the_views_answer_with_what_their_commands_print() {
+    let env = common::shipped();
+    env.cmd().arg("index").assert().success();
+    let s = served(&env);
+
+    let (st, q): (_, JsonQuotes) = get_json(&s.addr, "/api/quotes?theme=hope");
+    assert_eq!(st, 200);
+    let mut cli: Vec<QuotesLine> = cli_lines(&env, &["quotes", "--theme", "hope", "--json"]);
+    assert_eq!(cli.pop(), Some(q.summary.clone()), "the same summary line");
+    let cli: Vec<_> = cli
+        .into_iter()
+        .map(|l| match l {
+            QuotesLine::Quote(q) => q,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert!(!q.quotes.is_empty());
+    assert_eq!(q.quotes, cli);
+    assert!(q.quotes.iter().all(|q| q.themes.contains(&"hope".into())));
+
+    let (st, k): (_, JsonKwic) = get_json(&s.addr, "/api/kwic?q=deferral&width=3&sort=left");
+    assert_eq!(st, 200);
+    let mut cli: Vec<KwicLine> = cli_lines(
+        &env,
+        &[
+            "kwic", "deferral", "--width", "3", "--sort", "left", "--json",
+        ],
+    );
+    assert_eq!(cli.pop(), Some(k.summary.clone()));
+    assert_eq!(cli.len(), k.lines.len());
+    assert!(k.lines.len() > 5, "{} lines", k.lines.len());
+    assert!(k
+        .lines
+        .iter()
+        .all(|l| l.matched.to_lowercase().starts_with("defer")));
+    // At most 3 words a side, as the index counts words (runs of letters and digits).
+    let words = |s: &str| {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .count()
+    };
+    assert!(k.lines.iter().all(|l| words(&l.left) <= 3), "{:?}", k.lines);
+
+    let (st, m): (_, JsonMatrix) = get_json(&s.addr, "/api/matrix?part=2");
+    assert_eq!(st, 200);
+    let mut cli: Vec<MatrixLine> = cli_lines(&env, &["matrix", "--part", "2", "--json"]);
+    assert_eq!(cli.pop(), Some(m.summary.clone()));
+    assert_eq!(cli.len(), m.cells.len());
+    // A cell counts what the search for its pair finds.
+    let cell = m.cells.iter().max_by_key(|c| c.count).unwrap();
+    let (_, r): (_, JsonSearch) = get_json(
+        &s.addr,
+        &format!(
+            "/api/search?character={}&theme={}&part=2",
+            cell.character.replace(' ', "+"),
+            cell.theme
+        ),
+    );
+    assert_eq!(r.summary.total as u64, cell.count, "{cell:?}");
+
+    let (st, c): (_, JsonCharacter) = get_json(&s.addr, "/api/character/tommy");
+    assert_eq!(st, 200);
+    assert_eq!(c.character.name, "Tommy");
+    let mut cli: Vec<CharacterLine> = cli_lines(&env, &["character", "Tommy", "--json"]);
+    assert_eq!(cli.pop(), Some(c.summary.clone()));
+    assert!(c.character.passages > 0 && !c.character.themes.is_empty());
+
+    // Bad requests: 400 with the commands' messages.
+    for (target, words) in [
+        ("/api/quotes?theme=nope", "unknown theme"),
+        ("/api/quotes?kind=plot", "unknown parameter"),
+        ("/api/kwic", "no word to look for"),
+        ("/api/kwic?q=x&width=99", "--width 99"),
+        ("/api/kwic?q=x&sort=up", "--sort"),
+        ("/api/matrix?part=9", "part"),
+        ("/api/character/Tomy", "did you mean \"Tommy\""),
+    ] {
+        let (st, e): (_, ApiError) = get_json(&s.addr, target);
+        assert_eq!(st, 400, "{target}: {}", e.error);
+        assert!(e.error.contains(words), "{target}: {}", e.error);
+    }
+
+    // Each tab is a page rendered on the server, its entries linking to searches.
+    for (path, link) in [
+        ("/quotes", "href=\"/passage/"),
+        ("/characters", "href=\"/characters/Tommy\""),
+        ("/characters/Tommy", "href=\"/?character=Tommy&amp;theme="),
+        ("/matrix", "href=\"/?character="),
+        ("/concordance?q=deferral", "<mark>deferral</mark>"),
+    ] {
+        let (st, html) = get(&s.addr, path);
+        let html = String::from_utf8(html).unwrap();
+        assert_eq!(st, 200, "{path}");
+        assert!(html.contains(link), "{path} has no {link}");
+        assert!(html.contains("aria-current=\"page\""), "{path}: its tab");
+    }
 }
 
 #[test]

@@ -114,11 +114,13 @@ See docs/scaling.md for handing the files to each engine.";
 pub const SERVE: &str = "\
 Examples:
   nlmg-search serve                             the page at http://127.0.0.1:7878/
-  nlmg-search serve --addr 127.0.0.1:8080 --quiet  another port, no request log
-  nlmg-search serve & curl 'http://127.0.0.1:7878/api/search?q=deferral'  the JSON API
+  nlmg-search --index /srv/nlmg-index serve --addr 0.0.0.0:7878  a teacher's index, to a class
+  nlmg-search serve & curl 'http://127.0.0.1:7878/api/quotes?theme=hope'  a view, as JSON
 
-Listening on an address other than loopback (0.0.0.0:7878) shows the page to the whole network.
-The API is documented in docs/api.md.";
+Links to share: /?q=deferral&theme=hope (a search with a filter), /quotes, /characters,
+/matrix and /concordance?q=carer (the views). --quiet drops the request log. Listening on an
+address other than loopback (0.0.0.0:7878) shows the page to the whole network. The API
+(/api/search, /api/quotes, …) is documented in docs/api.md.";
 
 #[cfg(test)]
 mod tests {

@@ -107,15 +107,17 @@ pub fn quotes_json(out: &mut dyn Write, quotes: &[Quote]) -> Result<()> {
     for q in quotes {
         json_line(out, &QuotesLine::Quote(q.clone()))?;
     }
-    json_line(
-        out,
-        &QuotesLine::Summary {
-            quotes: quotes.len(),
-            with_speaker: quotes.iter().filter(|q| q.speaker.is_some()).count(),
-            with_pages: quotes.iter().filter(|q| !q.pages.is_empty()).count(),
-            disagreements: quotes.iter().filter(|q| q.disagreement.is_some()).count(),
-        },
-    )
+    json_line(out, &quotes_summary(quotes))
+}
+
+/// The closing `{"type":"summary",…}` of `quotes --json` (the API's `summary` too).
+pub fn quotes_summary(quotes: &[Quote]) -> QuotesLine {
+    QuotesLine::Summary {
+        quotes: quotes.len(),
+        with_speaker: quotes.iter().filter(|q| q.speaker.is_some()).count(),
+        with_pages: quotes.iter().filter(|q| !q.pages.is_empty()).count(),
+        disagreements: quotes.iter().filter(|q| q.disagreement.is_some()).count(),
+    }
 }
 
 pub fn quotes_text(out: &mut dyn Write, quotes: &[Quote]) -> Result<()> {
@@ -210,15 +212,17 @@ pub fn kwic_json(out: &mut dyn Write, term: &str, lines: &[Line]) -> Result<()> 
     for l in lines {
         json_line(out, &KwicLine::Line(l.clone()))?;
     }
+    json_line(out, &kwic_summary(term, lines))
+}
+
+/// The closing `{"type":"summary",…}` of `kwic --json` (the API's `summary` too).
+pub fn kwic_summary(term: &str, lines: &[Line]) -> KwicLine {
     let passages: std::collections::BTreeSet<&str> = lines.iter().map(|l| l.id.as_str()).collect();
-    json_line(
-        out,
-        &KwicLine::Summary {
-            term: term.to_string(),
-            lines: lines.len(),
-            passages: passages.len(),
-        },
-    )
+    KwicLine::Summary {
+        term: term.to_string(),
+        lines: lines.len(),
+        passages: passages.len(),
+    }
 }
 
 fn char_len(s: &str) -> usize {
@@ -337,15 +341,17 @@ pub fn matrix_json(out: &mut dyn Write, m: &Matrix) -> Result<()> {
     for c in &m.cells {
         json_line(out, &MatrixLine::Cell(c.clone()))?;
     }
-    json_line(
-        out,
-        &MatrixLine::Summary {
-            characters: m.characters.clone(),
-            themes: m.themes.clone(),
-            character_passages: m.character_passages.clone(),
-            theme_passages: m.theme_passages.clone(),
-        },
-    )
+    json_line(out, &matrix_summary(m))
+}
+
+/// The closing `{"type":"summary",…}` of `matrix --json` (the API's `summary` too).
+pub fn matrix_summary(m: &Matrix) -> MatrixLine {
+    MatrixLine::Summary {
+        characters: m.characters.clone(),
+        themes: m.themes.clone(),
+        character_passages: m.character_passages.clone(),
+        theme_passages: m.theme_passages.clone(),
+    }
 }
 
 pub fn matrix_csv(out: &mut dyn Write, m: &Matrix) -> Result<()> {
@@ -417,13 +423,15 @@ pub fn matrix_text(out: &mut dyn Write, m: &Matrix) -> Result<()> {
 
 pub fn character_json(out: &mut dyn Write, card: &Card) -> Result<()> {
     json_line(out, &CharacterLine::Character(Box::new(card.clone())))?;
-    json_line(
-        out,
-        &CharacterLine::Summary {
-            quotations: card.quotations.len(),
-            best: card.best.len(),
-        },
-    )
+    json_line(out, &character_summary(card))
+}
+
+/// The closing `{"type":"summary",…}` of `character --json` (the API's `summary` too).
+pub fn character_summary(card: &Card) -> CharacterLine {
+    CharacterLine::Summary {
+        quotations: card.quotations.len(),
+        best: card.best.len(),
+    }
 }
 
 pub fn character_text(out: &mut dyn Write, card: &Card) -> Result<()> {

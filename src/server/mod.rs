@@ -10,10 +10,15 @@
 //! worth telling (an index rebuilt and picked up) to [`Config::notice`].
 
 pub mod api;
+pub mod api_views;
 pub mod assets;
+pub mod html;
+pub mod listen;
 pub mod page;
 pub mod params;
+pub mod passage;
 pub mod routes;
+pub mod tabs;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -25,6 +30,7 @@ use std::time::{Duration, Instant};
 use crate::error::{Error, Result};
 use crate::index;
 use crate::search::Engine;
+use crate::views::quotes::SpeakerCues;
 
 /// How often the live generation pointer is checked for a rebuild.
 const RELOAD_EVERY: Duration = Duration::from_millis(250);
@@ -63,6 +69,16 @@ pub struct Loaded {
     pub engine: Engine,
     /// The generation directory it was opened from.
     generation: Option<PathBuf>,
+    /// The corpus's speaker cues for the quotation views, read once per generation; a bad
+    /// cue file costs those views (their error says why), never the search.
+    cues: std::result::Result<SpeakerCues, String>,
+}
+
+impl Loaded {
+    /// The speaker cues, or the error reading them gave.
+    pub fn cues(&self) -> Result<&SpeakerCues> {
+        self.cues.as_ref().map_err(|e| Error::Index(e.clone()))
+    }
 }
 
 /// What every worker shares.
@@ -120,7 +136,12 @@ fn open(config: &Config) -> Result<Loaded> {
     let engine = Engine::open(&config.index, &config.corpus)?;
     // Read after opening: if a build swapped meanwhile, the next tick opens the newer one.
     let generation = index::current_dir(&config.index);
-    Ok(Loaded { engine, generation })
+    let cues = SpeakerCues::load(&config.corpus, engine.lexicon()).map_err(|e| e.to_string());
+    Ok(Loaded {
+        engine,
+        generation,
+        cues,
+    })
 }
 
 /// A running server.
@@ -144,7 +165,9 @@ impl Server {
     /// Opens the index, binds the address and starts the workers and the reload watcher.
     pub fn start(config: Config) -> Result<Server> {
         let loaded = open(&config)?;
-        let http = tiny_http::Server::http(config.addr)
+        let listener = listen::bind(config.addr)
+            .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.addr)))?;
+        let http = tiny_http::Server::from_listener(listener, None)
             .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.addr)))?;
         let addr = http
             .server_addr()

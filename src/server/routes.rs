@@ -3,12 +3,12 @@
 //! Every path is matched against a fixed table here; nothing a client sends is ever joined to
 //! a file-system path (static files are compiled in, [`super::assets`]). A new view is a new
 //! arm: an API endpoint under `/api/<view>` in [`super::api`], a page under `/<view>` in
-//! [`super::page`], and a tab in [`super::page::TABS`].
+//! [`super::tabs`], and a tab in [`super::html::TABS`].
 
 use std::borrow::Cow;
 
 use super::params::{self, Query, MAX_URL_BYTES};
-use super::{api, assets, page, Shared};
+use super::{api, api_views, assets, page, passage, tabs, Shared};
 
 /// A reply before it is written: status, type and body.
 #[derive(Debug)]
@@ -59,7 +59,10 @@ impl Reply {
                 .expect("static header names and values are valid")
         };
         let body = if head { vec![] } else { self.body.into_owned() };
+        // The length is known: sent as Content-Length whatever the size (tiny_http would
+        // switch to chunked encoding above 32 KB, one write per chunk).
         tiny_http::Response::from_data(body)
+            .with_chunked_threshold(usize::MAX)
             .with_status_code(self.status)
             .with_header(header("Content-Type", self.content_type))
             .with_header(header("Cache-Control", self.cache))
@@ -101,16 +104,25 @@ pub fn route(shared: &Shared, method: &tiny_http::Method, url: &str) -> Reply {
     match segments.as_slice() {
         [] => page::search(engine, &query),
         ["fragment", "search"] => page::search_fragment(engine, &query),
-        ["passage", id] => page::passage(engine, id, &query, false),
-        ["fragment", "passage", id] => page::passage(engine, id, &query, true),
+        ["passage", id] => passage::passage(engine, id, &query, false),
+        ["fragment", "passage", id] => passage::passage(engine, id, &query, true),
         ["api", "search"] => api::search(engine, &query),
         ["api", "passage", id] => api::passage(engine, id, &query),
         ["api", "list", kind] => api::list(engine, kind, &query),
+        ["api", "quotes"] => api_views::quotes(&loaded, &query),
+        ["api", "kwic"] => api_views::kwic(&loaded, &query),
+        ["api", "matrix"] => api_views::matrix(&loaded, &query),
+        ["api", "character", name] => api_views::character(&loaded, name, &query),
         ["api", ..] => Reply::error(
             404,
-            "no such endpoint; the API has /api/search, /api/passage/<id>, /api/list/<kind> \
-             (see docs/api.md)",
+            "no such endpoint; the API has /api/search, /api/passage/<id>, /api/list/<kind>, \
+             /api/quotes, /api/kwic, /api/matrix, /api/character/<name> (see docs/api.md)",
         ),
+        ["quotes"] => tabs::quotes(&loaded, &query),
+        ["characters"] => tabs::characters(&loaded, &query),
+        ["characters", name] => tabs::character(&loaded, name, &query),
+        ["matrix"] => tabs::matrix(&loaded, &query),
+        ["concordance"] => tabs::concordance(&loaded, &query),
         ["static", name] => match assets::get(name) {
             Some(a) => Reply {
                 status: 200,

@@ -10,7 +10,9 @@
   const hidden = document.getElementById("hidden");
   const dialog = document.getElementById("reader");
   const readerBody = document.getElementById("reader-body");
-  if (!form || !box || !results) return;
+  if (!form || !box) return;
+  // The view tabs have no results list: there the header's form is an ordinary search form.
+  const live = results !== null;
   let timer = 0, pending = null, selected = -1;
 
   function paramsFromForm() {
@@ -44,11 +46,13 @@
     }
   }
 
-  box.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => load(paramsFromForm(), false), 180);
-  });
-  form.addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(timer); load(paramsFromForm(), true); });
+  if (live) {
+    box.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => load(paramsFromForm(), false), 180);
+    });
+    form.addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(timer); load(paramsFromForm(), true); });
+  }
 
   async function openPassage(id, href) {
     if (!dialog || typeof dialog.showModal !== "function") { location.href = href; return; }
@@ -68,7 +72,7 @@
       e.preventDefault();
       if (dialog && dialog.open) dialog.close();
       openPassage(a.dataset.id, a.getAttribute("href"));
-    } else if (url.pathname === "/" && (a.closest("#facets") || a.classList.contains("chip") || a.closest(".intro") || a.closest(".back"))) {
+    } else if (live && url.pathname === "/" && (a.closest("#facets") || a.classList.contains("chip") || a.closest(".intro") || a.closest(".back"))) {
       e.preventDefault();
       if (dialog && dialog.open) dialog.close();
       const q = url.search.slice(1);
@@ -77,13 +81,13 @@
     }
   });
 
-  window.addEventListener("popstate", () => {
+  if (live) window.addEventListener("popstate", () => {
     const q = location.search.slice(1);
     box.value = new URLSearchParams(q).get("q") || "";
     load(q, false);
   });
 
-  function hits() { return Array.from(results.querySelectorAll(".hit")); }
+  function hits() { return live ? Array.from(results.querySelectorAll(".hit")) : []; }
   function select(i) {
     const list = hits();
     if (!list.length) return;
@@ -101,7 +105,7 @@
     else if (e.key === "ArrowUp") {
       if (selected <= 0) { if (selected === 0) { e.preventDefault(); selected = -1; hits().forEach((h) => h.classList.remove("sel")); box.focus(); } }
       else { e.preventDefault(); select(selected - 1); }
-    } else if (e.key === "Escape" && box.value !== "") {
+    } else if (e.key === "Escape" && box.value !== "" && live) {
       e.preventDefault(); box.value = ""; box.focus(); load(paramsFromForm(), false);
     }
   });
