@@ -260,6 +260,14 @@ impl Engine {
 /// A passage tagged with a character the query names scores this constant. Small: it should
 /// order passages that match the other query words, not outrank them.
 const CHARACTER_BOOST: f32 = 0.5;
+/// The weight of an intent's answers for things, when the question names no character.
+const THING_ANSWER_BOOST: f32 = 1.0;
+/// What a stem may gain or lose to stand for the same word (jealous / jealousy, really / real),
+/// besides its last letter doubled: other letters make another word (sing / single, index /
+/// indeed, creatures / create).
+const STEM_SUFFIXES: [&str; 13] = [
+    "i", "e", "s", "y", "li", "ly", "er", "al", "ic", "ed", "es", "en", "or",
+];
 /// Weight of another spelling of a named character ("rod" → "rodney"): half, like a stem
 /// extension, so the spelling the reader typed still counts most.
 const ALIAS_BOOST: f32 = 0.5;
@@ -411,8 +419,16 @@ impl Engine {
         if let Some(r) = u.rule {
             // Words the answer to this kind of question tends to use.
             // Shown like any expansion: "what happened to → donation, completes, …".
-            for (word, stem) in &r.answers {
-                if extra.add(stem, r.answer_weight) && !u.asked.is_empty() {
+            for (word, stem) in answers(u, r) {
+                // A thing's fate is said in few words ("closed"): they weigh like the
+                // question's own.
+                let thing = !u.names_character && r.thing_answers.iter().any(|(_, t)| t == stem);
+                let weight = if thing {
+                    THING_ANSWER_BOOST
+                } else {
+                    r.answer_weight
+                };
+                if extra.add(stem, weight) && !u.asked.is_empty() {
                     push_expansion(shown, &u.asked, word);
                 }
             }
@@ -559,7 +575,7 @@ impl Engine {
             return vec![];
         };
         let mut beside = u.words_read();
-        for (_, s) in &r.answers {
+        for (_, s) in answers(u, r) {
             if !beside.contains(&s.as_str()) {
                 beside.push(s);
             }
@@ -581,7 +597,7 @@ impl Engine {
     }
 
     /// Stems in the text field that extend `stem` or that it extends by one or two letters.
-    fn stem_family(&self, searcher: &Searcher, stem: &str) -> Vec<String> {
+    pub(super) fn stem_family(&self, searcher: &Searcher, stem: &str) -> Vec<String> {
         let mut out = vec![];
         if stem.len() < 4 {
             return out;
@@ -618,6 +634,16 @@ impl Engine {
     }
 }
 
+/// What answers the question: about a character, the intent's answers; about a place or a
+/// thing (no character named), its answers for things first.
+fn answers<'r>(u: &Understanding, r: &'r IntentRule) -> Vec<&'r (String, String)> {
+    if u.names_character {
+        r.answers.iter().collect()
+    } else {
+        r.thing_answers.iter().chain(&r.answers).collect()
+    }
+}
+
 /// Passages whose `field` holds `s`.
 pub(super) fn doc_freq(searcher: &Searcher, field: Field, s: &str) -> u64 {
     searcher
@@ -628,5 +654,10 @@ pub(super) fn doc_freq(searcher: &Searcher, field: Field, s: &str) -> u64 {
 /// Two stems of one word family: one extends the other by at most two letters (defer/deferr).
 pub(super) fn same_family(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    short.len() >= 4 && long.len() - short.len() <= 2 && long.starts_with(short)
+    short.len() >= 4
+        && long.len() - short.len() <= 2
+        && long.strip_prefix(short).is_some_and(|tail| {
+            // A suffix, or the last letter doubled before one (defer / deferr-al).
+            STEM_SUFFIXES.contains(&tail) || (tail.len() == 1 && short.ends_with(tail))
+        })
 }
