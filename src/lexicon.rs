@@ -17,6 +17,11 @@ pub use book::{find_part, unknown_part, Book, Part};
 /// File name of the lexicon inside the corpus directory.
 pub const LEXICON_FILE: &str = "lexicon.toml";
 
+/// Question handling that holds for any book in English ("who", "why", "what happened to",
+/// "where", "how many" …) in the lexicon's format: every corpus gets these `[[intent]]`s and
+/// `[[answer_type]]`s, and a book's lexicon adds to them (see [`Lexicon::parse`]).
+pub const DEFAULT_INTENTS: &str = include_str!("../data/intents.toml");
+
 /// Words that carry no meaning in a plain question. The index keeps them (phrases need them);
 /// only the question analysis drops them. "get" is a light verb: "where did Kathy get the
 /// tape" asks about the tape, and passages saying "get back together" are not answers. Nor do
@@ -176,20 +181,44 @@ impl Lexicon {
             .collect()
     }
 
-    /// Reads `lexicon.toml` from a corpus directory. A missing file is an empty lexicon (a corpus
-    /// can be searched without one); a malformed file is an error naming the line.
+    /// Reads `lexicon.toml` from a corpus directory. A missing file is a lexicon of the built-in
+    /// intents alone (a corpus can be searched without one); a malformed file is an error naming
+    /// the line.
     pub fn load(corpus_dir: &Path) -> Result<Lexicon> {
         let path = corpus_dir.join(LEXICON_FILE);
         match std::fs::read_to_string(&path) {
             Ok(text) => Lexicon::parse(&text).map_err(|message| Error::Data { path, message }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lexicon::default()),
+            // No lexicon still gets the built-in question handling.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Lexicon::parse("").map_err(|message| Error::Data { path, message })
+            }
             Err(e) => Err(Error::io(path, e)),
         }
     }
 
-    /// Parses lexicon text; the error is a human message.
+    /// Parses lexicon text on top of [`DEFAULT_INTENTS`]; the error is a human message.
+    ///
+    /// A book's `[[intent]]` that shares an opening with a built-in one adds to it: its
+    /// openings, answers, thing answers and cues come first (the book's words are the more
+    /// specific), the built-in ones it lacks after them; its kinds are laid over the built-in
+    /// kinds, and its answer weight, answer type and `explain_terms` win where it sets them. Any
+    /// other intent of the book comes after the built-in ones. A book's `[[answer_type]]` of a
+    /// built-in name replaces it.
     pub fn parse(text: &str) -> std::result::Result<Lexicon, String> {
-        let lexicon: Lexicon = toml::from_str(text).map_err(|e| e.to_string())?;
+        let own: Lexicon = toml::from_str(text).map_err(|e| e.to_string())?;
+        let defaults: Lexicon = toml::from_str(DEFAULT_INTENTS)
+            .map_err(|e| format!("the built-in intents (data/intents.toml) do not parse: {e}"))?;
+        // The book's own intents are checked as written: a built-in intent may leave to the
+        // book what only the book can give (the places that answer "where").
+        let own_intents: Vec<(Intent, bool)> = own
+            .intents
+            .iter()
+            .map(|i| {
+                let extends = defaults.intents.iter().any(|d| shares_opening(d, i));
+                (i.clone(), extends)
+            })
+            .collect();
+        let lexicon = own.over(defaults);
         for c in &lexicon.characters {
             if c.name.trim().is_empty() {
                 return Err("a [[character]] has an empty name".into());
@@ -241,7 +270,7 @@ impl Lexicon {
                 ));
             }
         }
-        for i in &lexicon.intents {
+        for (i, extends) in &own_intents {
             if let Some(t) = &i.answer_type {
                 if !lexicon.answer_types.iter().any(|a| &a.name == t) {
                     return Err(format!(
@@ -258,6 +287,7 @@ impl Lexicon {
                 && i.thing_answers.is_empty()
                 && !i.explain_terms
                 && i.answer_type.is_none()
+                && i.answer_weight.is_none()
             {
                 return Err(format!(
                     "the [[intent]] opening {:?} changes nothing; give it kinds, answers, \
@@ -271,7 +301,7 @@ impl Lexicon {
             if let Some(w) = i.answer_weight {
                 // An answer word hints at an answer; it may not outweigh the question's own
                 // words (1.0).
-                if !(w.is_finite() && w > 0.0 && w <= 1.0) || i.answers.is_empty() {
+                if !(w.is_finite() && w > 0.0 && w <= 1.0) || (i.answers.is_empty() && !*extends) {
                     return Err(format!(
                         "an [[intent]] gives its answers the weight {w}; it needs answers and a \
                          number above 0, at most 1"
@@ -303,6 +333,37 @@ impl Lexicon {
         Ok(lexicon)
     }
 
+    /// This lexicon's own entries over `defaults` (the built-in intents and answer types), as
+    /// [`Lexicon::parse`] describes.
+    fn over(mut self, defaults: Lexicon) -> Lexicon {
+        let mut intents = defaults.intents;
+        for mine in std::mem::take(&mut self.intents) {
+            match intents.iter_mut().find(|d| shares_opening(d, &mine)) {
+                Some(d) => {
+                    d.opens = book_first(mine.opens, &d.opens);
+                    d.cues = book_first(mine.cues, &d.cues);
+                    d.answers = book_first(mine.answers, &d.answers);
+                    d.thing_answers = book_first(mine.thing_answers, &d.thing_answers);
+                    d.kinds.extend(mine.kinds);
+                    d.explain_terms |= mine.explain_terms;
+                    d.answer_weight = mine.answer_weight.or(d.answer_weight);
+                    d.answer_type = mine.answer_type.or(d.answer_type.take());
+                }
+                None => intents.push(mine),
+            }
+        }
+        self.intents = intents;
+        let mut types = defaults.answer_types;
+        for mine in std::mem::take(&mut self.answer_types) {
+            match types.iter_mut().find(|d| d.name == mine.name) {
+                Some(d) => *d = mine,
+                None => types.push(mine),
+            }
+        }
+        self.answer_types = types;
+        self
+    }
+
     /// The canonical character for a user's spelling (`kath`, `Kathy H.`, `rod`), ignoring case.
     pub fn character(&self, spelling: &str) -> Option<&Character> {
         let s = spelling.trim();
@@ -325,6 +386,29 @@ impl Lexicon {
     }
 }
 
+/// True when two intents open with a same phrase (any case): the book's adds to the built-in.
+fn shares_opening(a: &Intent, b: &Intent) -> bool {
+    let norm = |o: &String| {
+        o.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    a.opens
+        .iter()
+        .any(|x| !x.trim().is_empty() && b.opens.iter().any(|y| norm(x) == norm(y)))
+}
+
+/// The book's words, then the built-in ones it does not list.
+fn book_first(mut book: Vec<String>, built_in: &[String]) -> Vec<String> {
+    for w in built_in {
+        if !book.iter().any(|b| b.eq_ignore_ascii_case(w)) {
+            book.push(w.clone());
+        }
+    }
+    book
+}
+
 /// True when `phrase` has no word a plain question keeps.
 fn only_stop_words(phrase: &str) -> bool {
     !phrase
@@ -336,6 +420,142 @@ fn only_stop_words(phrase: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every corpus gets the built-in intents, a corpus without a lexicon file included; a
+    /// book's intent sharing an opening adds to one, its words first; another is appended.
+    #[test]
+    fn built_in_intents_are_every_corpus_s_and_a_book_adds_to_them() {
+        let bare = Lexicon::parse("").unwrap();
+        let find = |l: &Lexicon, open: &str| -> Intent {
+            l.intents
+                .iter()
+                .find(|i| i.opens.iter().any(|o| o.eq_ignore_ascii_case(open)))
+                .unwrap_or_else(|| panic!("no intent opens {open:?}"))
+                .clone()
+        };
+        for open in [
+            "who",
+            "why",
+            "what happened to",
+            "where",
+            "how many",
+            "how long",
+        ] {
+            find(&bare, open);
+        }
+        assert_eq!(find(&bare, "why").kinds.get("analysis"), Some(&1.2));
+        assert_eq!(
+            find(&bare, "how many").answer_type.as_deref(),
+            Some("number")
+        );
+        assert!(bare
+            .answer_types
+            .iter()
+            .any(|a| a.name == "number" && a.numerals));
+        let empty = tempfile::tempdir().unwrap();
+        assert_eq!(Lexicon::load(empty.path()).unwrap(), bare);
+        // The built-in file read as a book's lexicon passes the checks a book's does, and adds
+        // nothing to itself.
+        assert_eq!(Lexicon::parse(DEFAULT_INTENTS).unwrap(), bare);
+
+        let lex = Lexicon::parse(
+            "[[intent]]\nopens = ['Where']\nanswers = ['Pemberley', 'fate']\n\
+             [[intent]]\nopens = ['what happened to', 'whatever became of']\nanswers = ['eloped']\n\
+             kinds = { plot = 1.5, analysis = 0.9 }\n\
+             [[intent]]\nopens = ['whence']\nanswers = ['origin']\n\
+             [[answer_type]]\nname = 'number'\nwords = ['two']\n\
+             [[answer_type]]\nname = 'date'\nnumerals = true\n",
+        )
+        .unwrap();
+        assert_eq!(lex.intents.len(), bare.intents.len() + 1);
+        let wh = find(&lex, "where");
+        assert_eq!(wh.answers, ["Pemberley", "fate"]);
+        assert_eq!(wh.answer_weight, Some(0.6), "the built-in weight stays");
+        let hap = find(&lex, "whatever became of");
+        assert_eq!(hap.opens[..2], ["what happened to", "whatever became of"]);
+        assert_eq!(hap.answers, ["eloped", "died", "dies", "death", "fate"]);
+        assert_eq!(hap.kinds.get("plot"), Some(&1.5));
+        assert_eq!(hap.kinds.get("analysis"), Some(&0.9));
+        assert!(hap.thing_answers.iter().any(|t| t == "closed"));
+        assert_eq!(lex.intents.last().unwrap().opens, ["whence"]);
+        let names: Vec<_> = lex.answer_types.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["number", "date"]);
+        assert_eq!(
+            lex.answer_types[0].words,
+            ["two"],
+            "the book's replaces the built-in"
+        );
+    }
+
+    /// The shipped lexicon lists only the novel's words; with the built-in intents it reads
+    /// questions exactly as when it listed every intent itself (the quality figures depend on
+    /// the order of the answers too).
+    #[test]
+    fn the_shipped_lexicon_over_the_built_in_intents_is_what_it_was() {
+        let shipped = Lexicon::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")).unwrap();
+        let got: Vec<(String, Vec<String>, Vec<String>, Option<f32>)> = shipped
+            .intents
+            .iter()
+            .map(|i| {
+                (
+                    i.opens.join("|"),
+                    i.answers.clone(),
+                    i.thing_answers.clone(),
+                    i.answer_weight,
+                )
+            })
+            .collect();
+        let v = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let want = vec![
+            ("who".to_string(), v(&[]), v(&[]), None),
+            (
+                "why".into(),
+                v(&[
+                    "because", "reason", "reasons", "intended", "meant", "purpose", "leading",
+                    "stems", "caused", "due",
+                ]),
+                v(&[]),
+                None,
+            ),
+            (
+                "what happens to|what happened to|what will happen to".into(),
+                v(&[
+                    "donation",
+                    "donations",
+                    "completes",
+                    "died",
+                    "dies",
+                    "death",
+                    "fate",
+                ]),
+                v(&["closed", "closure", "closing", "sold", "fate", "ended"]),
+                None,
+            ),
+            ("what happens|what happened".into(), v(&[]), v(&[]), None),
+            (
+                "what is a|what is an|what are|what is the meaning of|define".into(),
+                v(&[]),
+                v(&[]),
+                None,
+            ),
+            (
+                "where".into(),
+                v(&["Hailsham", "Cottages", "Norfolk", "England", "countryside"]),
+                v(&[]),
+                Some(0.6),
+            ),
+            ("how many|how much|how often".into(), v(&[]), v(&[]), None),
+            (
+                "how long".into(),
+                v(&["years", "months", "weeks", "decades"]),
+                v(&[]),
+                None,
+            ),
+        ];
+        assert_eq!(got, want);
+        assert_eq!(shipped.answer_types.len(), 1);
+        assert_eq!(shipped.answer_types[0].words.len(), 38);
+    }
 
     /// A question is read without its stop words, so an everyday phrase of stop words only
     /// could never be found in one.
@@ -520,8 +740,12 @@ mod tests {
                 false,
             ),
             (
-                "[[intent]]\nopens = [\"where\"]\nkinds = { plot = 1.2 }\nanswer_weight = 0.6\n",
+                "[[intent]]\nopens = [\"whither\"]\nkinds = { plot = 1.2 }\nanswer_weight = 0.6\n",
                 false,
+            ),
+            (
+                "[[intent]]\nopens = [\"where\"]\nkinds = { plot = 1.2 }\nanswer_weight = 0.6\n",
+                true,
             ),
             ("[[intent]]\nexplain_terms = true\n", false),
             (
@@ -577,6 +801,7 @@ mod tests {
         assert!(Lexicon::parse("[[character]]\nname = ").is_err());
         assert!(Lexicon::parse("[[character]]\nname = \"\"").is_err());
         assert!(Lexicon::parse("[[theme]]\nnme = \"x\"").is_err());
-        assert_eq!(Lexicon::parse("").unwrap(), Lexicon::default());
+        let bare = Lexicon::parse("").unwrap();
+        assert!(bare.characters.is_empty() && bare.themes.is_empty() && bare.terms.is_empty());
     }
 }

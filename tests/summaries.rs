@@ -296,3 +296,37 @@ fn another_book_is_another_corpus() {
         .collect();
     assert_eq!(parts, [1, 2, 3]);
 }
+
+/// Question handling that holds for any English book is built in: the other book's lexicon has
+/// no `[[intent]]`, and its questions are still read as questions.
+#[test]
+fn another_book_without_intents_reads_questions_with_the_built_in_ones() {
+    let lexicon = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/other-book/lexicon.toml"),
+    )
+    .unwrap();
+    assert!(!lexicon.contains("[[intent]]") && !lexicon.contains("[[answer_type]]"));
+    let env = corpus("tests/fixtures/other-book", &[]);
+    let expanded = |q: &str, from: &str| -> Vec<String> {
+        let (_, summary, _) = env.json(&[q]);
+        summary
+            .expansions
+            .into_iter()
+            .filter(|e| e.from == from)
+            .flat_map(|e| e.to)
+            .collect()
+    };
+    let why = expanded("why does elizabeth dislike darcy", "why");
+    assert!(why.iter().any(|w| w == "because"), "{why:?}");
+    let fate = expanded("what happened to lydia", "what happened to");
+    assert!(fate.iter().any(|w| w == "died"), "{fate:?}");
+    let (_, summary, _) = env.json(&["how many sisters are there"]);
+    assert!(
+        summary.notes.iter().any(|n| n.contains("\"how many\"")),
+        "{:?}",
+        summary.notes
+    );
+    // "who is …" prefers the character entry to the plot paragraph that names him too.
+    let (hits, _, _) = env.json(&["who is wickham"]);
+    assert_eq!(hits[0].kind, "character", "{:?}", hits[0]);
+}
