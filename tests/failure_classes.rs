@@ -221,7 +221,6 @@ fn a_cause_in_other_words_is_found() {
 
 /// "Does X end up with Y" is answered by the passage about the two of them together, first.
 #[test]
-#[ignore = "no rule yet: \"grow up together\" scores as high as \"united as a couple\""]
 fn a_relationship_question_puts_the_pair_together_first() {
     let (hits, _, _) = top(&["does kathy end up with tommy"], 3);
     let first = hits.first().expect("a hit");
@@ -266,7 +265,6 @@ fn a_word_finds_its_prefixed_form() {
 /// A quotation typed with words changed ("so long ago" for "that far back") still finds it,
 /// first, as a quotation.
 #[test]
-#[ignore = "no rule yet: changed words share nothing with the quotation"]
 fn a_half_remembered_quotation_is_found_first() {
     let (hits, _, _) = top(&["that's how it is with memories from so long ago"], 3);
     let first = hits.first().expect("a hit");

@@ -100,6 +100,8 @@ impl Engine {
         }
         if ranking.proximity {
             clauses.extend(self.proximity(u));
+            clauses.extend(self.together(u));
+            clauses.extend(self.fragments(u));
         }
         if ranking.expansion {
             clauses.extend(self.expansions(searcher, u, ranking, &mut highlight, read));
@@ -345,6 +347,112 @@ impl Engine {
         }
         if seq.len() >= 3 {
             clauses.push(phrase(&seq, QUERY_SLOP));
+        }
+        clauses
+    }
+}
+
+/// Weight of two characters the question names standing close together with what it asks of
+/// them ("Kathy and Tommy, now finally united as a couple"): above a passage naming each apart
+/// ("Ruth and Tommy being a couple" beside Kathy).
+const TOGETHER_BOOST: f32 = 8.0;
+/// Words allowed in all between the two names and the word asked about, in any order.
+const TOGETHER_SLOP: u32 = 7;
+/// Weight of each run of three words of the question, stop words and all, that a quotation
+/// holds in the same order: a quotation typed from memory keeps runs of its words ("it is with
+/// memories from") while changing others ("so long ago" for "that far back").
+const FRAGMENT_BOOST: f32 = 3.0;
+/// Words that open a question in English: a query opening with one asks, and a quotation
+/// typed from memory states (its runs of words are looked for only then).
+const QUESTION_OPENINGS: [&str; 24] = [
+    "what", "who", "whom", "whose", "why", "how", "when", "where", "which", "do", "does", "did",
+    "is", "are", "was", "were", "can", "could", "will", "would", "should", "has", "have", "had",
+];
+/// Words a question needs before its runs are looked for: shorter ones are keywords.
+const FRAGMENT_MIN_WORDS: usize = 6;
+
+impl Engine {
+    /// Two people together above either alone: for a question naming two characters, each
+    /// other idea it asks of them (a word, or the novel's term for an everyday phrase) close
+    /// to both names, in any order.
+    fn together(&self, u: &Understanding) -> Vec<Clause> {
+        // Exactly two: with a third named ("why does Ruth keep Kathy and Tommy apart") the
+        // question is about what one does to the others, not about a pair.
+        let [a, b] = u.named.as_slice() else {
+            return vec![];
+        };
+        let (Some(a), Some(b)) = (a.spellings.first(), b.spellings.first()) else {
+            return vec![];
+        };
+        let names: Vec<&String> = u.named.iter().flat_map(|n| &n.spellings).collect();
+        let mut ideas: Vec<&String> = vec![];
+        for (i, s) in u.read_as.iter().enumerate() {
+            if !u.in_idiom(u.content_at[i]) && !names.contains(&s) && !ideas.contains(&s) {
+                ideas.push(s);
+            }
+        }
+        for g in u.glossed.iter().filter(|g| g.span.len() > 1) {
+            for st in &g.term_stems {
+                if !ideas.contains(&st) {
+                    ideas.push(st);
+                }
+            }
+        }
+        ideas
+            .into_iter()
+            .map(|idea| -> Clause {
+                let mut p = PhraseQuery::new(
+                    [a, b, idea]
+                        .iter()
+                        .map(|s| Term::from_field_text(self.fields.text, s))
+                        .collect(),
+                );
+                p.set_slop(TOGETHER_SLOP);
+                (
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(Box::new(p), TOGETHER_BOOST)),
+                )
+            })
+            .collect()
+    }
+
+    /// A half-remembered quotation: each run of three of the question's words (stop words
+    /// included, at least one word that carries meaning) that a quotation holds in order.
+    fn fragments(&self, u: &Understanding) -> Vec<Clause> {
+        let asks = u
+            .words
+            .first()
+            .is_some_and(|(w, _)| QUESTION_OPENINGS.contains(&w.as_str()));
+        if u.words.len() < FRAGMENT_MIN_WORDS || asks {
+            return vec![];
+        }
+        let quotation = || -> Clause {
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_facet(self.fields.tags, &index::tag_facet("kind", "quotation")),
+                    IndexRecordOption::Basic,
+                )),
+            )
+        };
+        let mut seen: Vec<&[(String, String)]> = vec![];
+        let mut clauses: Vec<Clause> = vec![];
+        for (start, run) in u.words.windows(3).enumerate() {
+            let meant = (start..start + 3).any(|i| u.content_at.contains(&i));
+            if !meant || seen.contains(&run) {
+                continue;
+            }
+            seen.push(run);
+            let phrase = PhraseQuery::new(
+                run.iter()
+                    .map(|(_, s)| Term::from_field_text(self.fields.text, s))
+                    .collect(),
+            );
+            let both = BooleanQuery::new(vec![(Occur::Must, Box::new(phrase)), quotation()]);
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(both), FRAGMENT_BOOST)),
+            ));
         }
         clauses
     }

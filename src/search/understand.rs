@@ -69,7 +69,8 @@ pub(super) enum Understood<'g> {
     /// Only common words: their stems, to be looked for as one phrase, never word by word.
     CommonPhrase(Vec<String>),
     /// Words that carry meaning.
-    Words(Understanding<'g>),
+    /// Boxed: it is far larger than the other variants.
+    Words(Box<Understanding<'g>>),
 }
 
 /// A plain question, read.
@@ -229,7 +230,7 @@ impl Engine {
                 ));
             }
         }
-        Understood::Words(Understanding {
+        Understood::Words(Box::new(Understanding {
             words,
             content_at,
             content,
@@ -241,7 +242,7 @@ impl Engine {
             read_as,
             named,
             names_character,
-        })
+        }))
     }
 
     /// The content words (as typed, each once) that no passage holds: not as typed, not in a
