@@ -51,7 +51,6 @@ fn highlighted(hits: &[JsonHit]) -> Vec<String> {
 /// A name typed with a slip of four letters or fewer is read as the character whose name it is
 /// nearest to: names and aliases are the first candidates for a short or capitalised word.
 #[test]
-#[ignore = "the rule is written but waits for the split of src/search.rs"]
 fn short_misspelt_names_find_their_characters() {
     for (typed, character) in [("Tomy", "Tommy"), ("Ruht", "Ruth"), ("Chrisy", "Chrissie")] {
         let (hits, summary, code) = top(&[typed], 3);
@@ -74,7 +73,6 @@ fn short_misspelt_names_find_their_characters() {
 
 /// A short word of the book's own vocabulary typed with one letter missing is corrected too.
 #[test]
-#[ignore = "the rule is written but waits for the split of src/search.rs"]
 fn a_short_misspelt_term_is_corrected() {
     let (hits, summary, code) = top(&["donr"], 3);
     assert_eq!(code, 0, "nothing found for donr");
@@ -91,7 +89,6 @@ fn a_short_misspelt_term_is_corrected() {
 /// Words no passage holds are said to match nowhere: no hits when none of the words match
 /// (exit 1), and the terminal names them rather than showing passages that share a few letters.
 #[test]
-#[ignore = "the rule is written but waits for the split of src/search.rs"]
 fn words_in_no_passage_are_a_miss_not_a_hit() {
     let (hits, summary, code) = top(&["poor creatures"], 5);
     assert_eq!(code, 1, "{}", shown(&hits));
@@ -116,7 +113,6 @@ fn words_in_no_passage_are_a_miss_not_a_hit() {
 
 /// When only some words match, the hits are shown and the others are named as unmatched.
 #[test]
-#[ignore = "the rule is written but waits for the split of src/search.rs"]
 fn words_matching_nowhere_are_named_beside_the_hits() {
     let (hits, summary, code) = top(&["poor tommy"], 3);
     assert_eq!(code, 0);
@@ -145,7 +141,6 @@ fn words_matching_nowhere_are_named_beside_the_hits() {
 /// A real English word is not matched by a longer word that merely begins with it: "sing" is
 /// not "single", "index" not "indeed" (its own forms, "singing" and "singer", still count).
 #[test]
-#[ignore = "the rule is written but waits for the split of src/search.rs"]
 fn a_word_is_not_matched_by_a_longer_word_that_begins_with_it() {
     let (hits, _, _) = top(&["sing"], 10);
     let words = highlighted(&hits);
@@ -190,7 +185,6 @@ fn a_person_asked_for_by_action_finds_the_action_in_other_words() {
 
 /// "What happened to" a place asks for its fate, not for a death: Hailsham's closing.
 #[test]
-#[ignore = "the rule is written but waits for the split of src/search.rs"]
 fn what_happened_to_a_place_is_its_fate_not_a_death() {
     let (hits, _, _) = top(&["what happened to hailsham"], 3);
     assert!(
@@ -227,7 +221,6 @@ fn a_cause_in_other_words_is_found() {
 
 /// "Does X end up with Y" is answered by the passage about the two of them together, first.
 #[test]
-#[ignore = "no rule yet: \"grow up together\" scores as high as \"united as a couple\""]
 fn a_relationship_question_puts_the_pair_together_first() {
     let (hits, _, _) = top(&["does kathy end up with tommy"], 3);
     let first = hits.first().expect("a hit");
@@ -259,7 +252,6 @@ fn a_yes_no_question_finds_the_passage_that_says_it() {
 /// A word the summaries use only with a negating prefix finds the prefixed form first:
 /// `reliable` finds "unreliable" and "unreliability".
 #[test]
-#[ignore = "the rule is written but waits for the split of src/search.rs"]
 fn a_word_finds_its_prefixed_form() {
     let (hits, summary, code) = top(&["reliable"], 3);
     assert_eq!(code, 0, "nothing found for reliable");
@@ -273,7 +265,6 @@ fn a_word_finds_its_prefixed_form() {
 /// A quotation typed with words changed ("so long ago" for "that far back") still finds it,
 /// first, as a quotation.
 #[test]
-#[ignore = "no rule yet: changed words share nothing with the quotation"]
 fn a_half_remembered_quotation_is_found_first() {
     let (hits, _, _) = top(&["that's how it is with memories from so long ago"], 3);
     let first = hits.first().expect("a hit");

@@ -100,7 +100,14 @@ fn write_reading(w: &mut dyn WriteColor, r: &Response) -> std::io::Result<()> {
         w.reset()?;
         writeln!(w)?;
     }
-    if r.suggestion.is_some() || !r.expansions.is_empty() {
+    if !r.unmatched.is_empty() {
+        let words: Vec<String> = r.unmatched.iter().map(|u| format!("\"{u}\"")).collect();
+        w.set_color(&spec(Some(Color::Yellow), true, false))?;
+        write!(w, "no passage holds {}", words.join(" or "))?;
+        w.reset()?;
+        writeln!(w)?;
+    }
+    if r.suggestion.is_some() || !r.expansions.is_empty() || !r.unmatched.is_empty() {
         writeln!(w)?;
     }
     Ok(())

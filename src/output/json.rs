@@ -227,7 +227,7 @@ impl From<&Response> for JsonSummary {
                 })
                 .collect(),
             suggestion: r.suggestion.clone(),
-            unmatched: Vec::new(),
+            unmatched: r.unmatched.clone(),
         }
     }
 }

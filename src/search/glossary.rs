@@ -36,12 +36,26 @@ pub(super) struct Glossary {
 
 pub(super) type KindWeights = [f32; Kind::ALL.len()];
 
+/// (word lower-cased, stem) of each answer word that is one word to the analyzer.
+fn answer_stems(analyzer: &mut TextAnalyzer, words: &[String]) -> Vec<(String, String)> {
+    words
+        .iter()
+        .filter_map(|w| match analyse(analyzer, w).as_slice() {
+            [one] => Some((w.to_lowercase(), one.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A lexicon `[[intent]]`, analysed.
 pub(super) struct IntentRule {
     pub(super) weights: KindWeights,
     pub(super) cues: Vec<String>,
     /// (word as written, stem) of each answer word.
     pub(super) answers: Vec<(String, String)>,
+    /// The same for the answers searched first when the question names no character (the
+    /// fate of a place or a thing).
+    pub(super) thing_answers: Vec<(String, String)>,
     /// The weight `answers` are searched at.
     pub(super) answer_weight: f32,
     pub(super) explain_terms: bool,
@@ -77,14 +91,8 @@ impl Glossary {
             g.intents.push(IntentRule {
                 weights,
                 cues,
-                answers: intent
-                    .answers
-                    .iter()
-                    .filter_map(|w| match analyse(analyzer, w).as_slice() {
-                        [one] => Some((w.to_lowercase(), one.clone())),
-                        _ => None,
-                    })
-                    .collect(),
+                answers: answer_stems(analyzer, &intent.answers),
+                thing_answers: answer_stems(analyzer, &intent.thing_answers),
                 answer_weight: intent.answer_weight.unwrap_or(INTENT_ANSWER_BOOST),
                 explain_terms: intent.explain_terms,
                 answer_type: intent.answer_type.clone(),

@@ -140,6 +140,10 @@ pub struct Response {
     pub expansions: Vec<Expansion>,
     /// The query as corrected, when a word was not in the corpus and a near spelling was used.
     pub suggestion: Option<String>,
+    /// Words of a plain query (lower case, as typed) that no passage holds: not as typed, in
+    /// another form, corrected, nor widened to another word. When every word is one, nothing
+    /// is searched and nothing found; a passage sharing a few letters is no answer.
+    pub unmatched: Vec<String>,
     /// Time spent in [`Engine::search`].
     pub elapsed: Duration,
 }
@@ -301,6 +305,7 @@ impl Engine {
             expansions,
             suggestion,
             intent,
+            unmatched,
         } = read;
         let (query, terms, listing) = match with_filter(text, filter, &req.filters)? {
             Some(q) => q,
@@ -313,6 +318,7 @@ impl Engine {
                     listing: false,
                     expansions,
                     suggestion,
+                    unmatched,
                     elapsed: started.elapsed(),
                 })
             }
@@ -337,6 +343,7 @@ impl Engine {
             listing,
             expansions,
             suggestion,
+            unmatched,
             elapsed: started.elapsed(),
         })
     }

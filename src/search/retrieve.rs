@@ -100,6 +100,8 @@ impl Engine {
         }
         if ranking.proximity {
             clauses.extend(self.proximity(u));
+            clauses.extend(self.together(u));
+            clauses.extend(self.fragments(u));
         }
         if ranking.expansion {
             clauses.extend(self.expansions(searcher, u, ranking, &mut highlight, read));
@@ -260,6 +262,14 @@ impl Engine {
 /// A passage tagged with a character the query names scores this constant. Small: it should
 /// order passages that match the other query words, not outrank them.
 const CHARACTER_BOOST: f32 = 0.5;
+/// The weight of an intent's answers for things, when the question names no character.
+const THING_ANSWER_BOOST: f32 = 1.0;
+/// What a stem may gain or lose to stand for the same word (jealous / jealousy, really / real),
+/// besides its last letter doubled: other letters make another word (sing / single, index /
+/// indeed, creatures / create).
+const STEM_SUFFIXES: [&str; 13] = [
+    "i", "e", "s", "y", "li", "ly", "er", "al", "ic", "ed", "es", "en", "or",
+];
 /// Weight of another spelling of a named character ("rod" → "rodney"): half, like a stem
 /// extension, so the spelling the reader typed still counts most.
 const ALIAS_BOOST: f32 = 0.5;
@@ -342,6 +352,112 @@ impl Engine {
     }
 }
 
+/// Weight of two characters the question names standing close together with what it asks of
+/// them ("Kathy and Tommy, now finally united as a couple"): above a passage naming each apart
+/// ("Ruth and Tommy being a couple" beside Kathy).
+const TOGETHER_BOOST: f32 = 8.0;
+/// Words allowed in all between the two names and the word asked about, in any order.
+const TOGETHER_SLOP: u32 = 7;
+/// Weight of each run of three words of the question, stop words and all, that a quotation
+/// holds in the same order: a quotation typed from memory keeps runs of its words ("it is with
+/// memories from") while changing others ("so long ago" for "that far back").
+const FRAGMENT_BOOST: f32 = 3.0;
+/// Words that open a question in English: a query opening with one asks, and a quotation
+/// typed from memory states (its runs of words are looked for only then).
+const QUESTION_OPENINGS: [&str; 24] = [
+    "what", "who", "whom", "whose", "why", "how", "when", "where", "which", "do", "does", "did",
+    "is", "are", "was", "were", "can", "could", "will", "would", "should", "has", "have", "had",
+];
+/// Words a question needs before its runs are looked for: shorter ones are keywords.
+const FRAGMENT_MIN_WORDS: usize = 6;
+
+impl Engine {
+    /// Two people together above either alone: for a question naming two characters, each
+    /// other idea it asks of them (a word, or the novel's term for an everyday phrase) close
+    /// to both names, in any order.
+    fn together(&self, u: &Understanding) -> Vec<Clause> {
+        // Exactly two: with a third named ("why does Ruth keep Kathy and Tommy apart") the
+        // question is about what one does to the others, not about a pair.
+        let [a, b] = u.named.as_slice() else {
+            return vec![];
+        };
+        let (Some(a), Some(b)) = (a.spellings.first(), b.spellings.first()) else {
+            return vec![];
+        };
+        let names: Vec<&String> = u.named.iter().flat_map(|n| &n.spellings).collect();
+        let mut ideas: Vec<&String> = vec![];
+        for (i, s) in u.read_as.iter().enumerate() {
+            if !u.in_idiom(u.content_at[i]) && !names.contains(&s) && !ideas.contains(&s) {
+                ideas.push(s);
+            }
+        }
+        for g in u.glossed.iter().filter(|g| g.span.len() > 1) {
+            for st in &g.term_stems {
+                if !ideas.contains(&st) {
+                    ideas.push(st);
+                }
+            }
+        }
+        ideas
+            .into_iter()
+            .map(|idea| -> Clause {
+                let mut p = PhraseQuery::new(
+                    [a, b, idea]
+                        .iter()
+                        .map(|s| Term::from_field_text(self.fields.text, s))
+                        .collect(),
+                );
+                p.set_slop(TOGETHER_SLOP);
+                (
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(Box::new(p), TOGETHER_BOOST)),
+                )
+            })
+            .collect()
+    }
+
+    /// A half-remembered quotation: each run of three of the question's words (stop words
+    /// included, at least one word that carries meaning) that a quotation holds in order.
+    fn fragments(&self, u: &Understanding) -> Vec<Clause> {
+        let asks = u
+            .words
+            .first()
+            .is_some_and(|(w, _)| QUESTION_OPENINGS.contains(&w.as_str()));
+        if u.words.len() < FRAGMENT_MIN_WORDS || asks {
+            return vec![];
+        }
+        let quotation = || -> Clause {
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_facet(self.fields.tags, &index::tag_facet("kind", "quotation")),
+                    IndexRecordOption::Basic,
+                )),
+            )
+        };
+        let mut seen: Vec<&[(String, String)]> = vec![];
+        let mut clauses: Vec<Clause> = vec![];
+        for (start, run) in u.words.windows(3).enumerate() {
+            let meant = (start..start + 3).any(|i| u.content_at.contains(&i));
+            if !meant || seen.contains(&run) {
+                continue;
+            }
+            seen.push(run);
+            let phrase = PhraseQuery::new(
+                run.iter()
+                    .map(|(_, s)| Term::from_field_text(self.fields.text, s))
+                    .collect(),
+            );
+            let both = BooleanQuery::new(vec![(Occur::Must, Box::new(phrase)), quotation()]);
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(both), FRAGMENT_BOOST)),
+            ));
+        }
+        clauses
+    }
+}
+
 /// Weight of the novel's term for an everyday word the user typed (a neighbour in meaning).
 const GLOSSARY_BOOST: f32 = 0.8;
 /// Weight of a word that answers to the question's kind tend to use (lexicon intent `answers`).
@@ -411,8 +527,16 @@ impl Engine {
         if let Some(r) = u.rule {
             // Words the answer to this kind of question tends to use.
             // Shown like any expansion: "what happened to → donation, completes, …".
-            for (word, stem) in &r.answers {
-                if extra.add(stem, r.answer_weight) && !u.asked.is_empty() {
+            for (word, stem) in answers(u, r) {
+                // A thing's fate is said in few words ("closed"): they weigh like the
+                // question's own.
+                let thing = !u.names_character && r.thing_answers.iter().any(|(_, t)| t == stem);
+                let weight = if thing {
+                    THING_ANSWER_BOOST
+                } else {
+                    r.answer_weight
+                };
+                if extra.add(stem, weight) && !u.asked.is_empty() {
                     push_expansion(shown, &u.asked, word);
                 }
             }
@@ -559,7 +683,7 @@ impl Engine {
             return vec![];
         };
         let mut beside = u.words_read();
-        for (_, s) in &r.answers {
+        for (_, s) in answers(u, r) {
             if !beside.contains(&s.as_str()) {
                 beside.push(s);
             }
@@ -581,7 +705,7 @@ impl Engine {
     }
 
     /// Stems in the text field that extend `stem` or that it extends by one or two letters.
-    fn stem_family(&self, searcher: &Searcher, stem: &str) -> Vec<String> {
+    pub(super) fn stem_family(&self, searcher: &Searcher, stem: &str) -> Vec<String> {
         let mut out = vec![];
         if stem.len() < 4 {
             return out;
@@ -618,6 +742,16 @@ impl Engine {
     }
 }
 
+/// What answers the question: about a character, the intent's answers; about a place or a
+/// thing (no character named), its answers for things first.
+fn answers<'r>(u: &Understanding, r: &'r IntentRule) -> Vec<&'r (String, String)> {
+    if u.names_character {
+        r.answers.iter().collect()
+    } else {
+        r.thing_answers.iter().chain(&r.answers).collect()
+    }
+}
+
 /// Passages whose `field` holds `s`.
 pub(super) fn doc_freq(searcher: &Searcher, field: Field, s: &str) -> u64 {
     searcher
@@ -628,5 +762,10 @@ pub(super) fn doc_freq(searcher: &Searcher, field: Field, s: &str) -> u64 {
 /// Two stems of one word family: one extends the other by at most two letters (defer/deferr).
 pub(super) fn same_family(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    short.len() >= 4 && long.len() - short.len() <= 2 && long.starts_with(short)
+    short.len() >= 4
+        && long.len() - short.len() <= 2
+        && long.strip_prefix(short).is_some_and(|tail| {
+            // A suffix, or the last letter doubled before one (defer / deferr-al).
+            STEM_SUFFIXES.contains(&tail) || (tail.len() == 1 && short.ends_with(tail))
+        })
 }

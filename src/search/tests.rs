@@ -144,6 +144,12 @@ fn word_helpers() {
     assert!(same_family("defer", "deferr"));
     assert!(!same_family("car", "care"));
     assert!(!same_family("ruth", "ruthless"));
+    // Only a suffix's letters, or a doubled last letter, keep a stem the same word.
+    assert!(same_family("jealous", "jealousi"));
+    assert!(same_family("realli", "real"));
+    assert!(!same_family("sing", "singl"));
+    assert!(!same_family("index", "inde"));
+    assert!(!same_family("creatur", "creat"));
     assert_eq!(
         suggest::closest("memroy", ["memory", "hope"].into_iter()),
         Some("memory")

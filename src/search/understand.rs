@@ -23,6 +23,8 @@ pub(super) struct Reading {
     pub(super) suggestion: Option<String>,
     /// Kind weights from the question's intent, when it has one.
     pub(super) intent: Option<KindWeights>,
+    /// Query words no passage holds in any form the search looks for.
+    pub(super) unmatched: Vec<String>,
 }
 
 /// Adds `to` to the words `from` was widened to, once.
@@ -67,7 +69,8 @@ pub(super) enum Understood<'g> {
     /// Only common words: their stems, to be looked for as one phrase, never word by word.
     CommonPhrase(Vec<String>),
     /// Words that carry meaning.
-    Words(Understanding<'g>),
+    /// Boxed: it is far larger than the other variants.
+    Words(Box<Understanding<'g>>),
 }
 
 /// A plain question, read.
@@ -94,6 +97,9 @@ pub(super) struct Understanding<'g> {
     pub(super) read_as: Vec<String>,
     /// Characters named, each once, in query order.
     pub(super) named: Vec<Named>,
+    /// Whether any word names a character (as typed or corrected), whatever the ranking
+    /// weighs: a question that names none asks about a place or a thing.
+    pub(super) names_character: bool,
 }
 
 impl Understanding<'_> {
@@ -199,11 +205,22 @@ impl Engine {
         };
         let (stems, corrected, read_as) =
             self.corrections(searcher, &content, ranking, &mut analyzer, read);
+        // Words no passage holds in any form the search reads them as: said, and a query of
+        // nothing else finds nothing rather than passages sharing a few letters.
+        read.unmatched =
+            self.unmatched(searcher, &content, &content_at, &read_as, &glossed, ranking);
+        if !read.unmatched.is_empty() && content.iter().all(|(w, _)| read.unmatched.contains(w)) {
+            return Understood::Nothing;
+        }
         let named = if ranking.characters {
             self.named(&content, &corrected, &mut analyzer)
         } else {
             vec![]
         };
+        // A question naming no character asks about a place or a thing.
+        let names_character = content.iter().zip(&corrected).any(|((w, _), c)| {
+            self.lexicon.character(w).is_some() || self.lexicon.character(c).is_some()
+        });
         // A question asking for a kind of answer ("how long" → a number) is told so: the
         // reader sees why passages giving one lead.
         if let Some(t) = rule.and_then(|r| r.answer_type.as_deref()) {
@@ -213,7 +230,7 @@ impl Engine {
                 ));
             }
         }
-        Understood::Words(Understanding {
+        Understood::Words(Box::new(Understanding {
             words,
             content_at,
             content,
@@ -224,7 +241,47 @@ impl Engine {
             corrected,
             read_as,
             named,
-        })
+            names_character,
+        }))
+    }
+
+    /// The content words (as typed, each once) that no passage holds: not as typed, not in a
+    /// heading, not as corrected, nor widened by the glossary, a spelling, a family or a stem
+    /// family.
+    fn unmatched(
+        &self,
+        searcher: &Searcher,
+        content: &[(String, String)],
+        content_at: &[usize],
+        read_as: &[String],
+        glossed: &[Glossed],
+        ranking: Ranking,
+    ) -> Vec<String> {
+        let found = |st: &str| {
+            doc_freq(searcher, self.fields.text, st) > 0
+                || doc_freq(searcher, self.fields.section, st) > 0
+        };
+        let mut unmatched: Vec<String> = vec![];
+        for (i, (w, s)) in content.iter().enumerate() {
+            if found(s) || read_as[i] != *s || unmatched.contains(w) {
+                continue;
+            }
+            let widened = ranking.expansion
+                && (glossed.iter().any(|g| g.span.contains(&content_at[i]))
+                    || self
+                        .glossary
+                        .spellings
+                        .get(s)
+                        .into_iter()
+                        .flatten()
+                        .chain(self.glossary.families.get(s).into_iter().flatten())
+                        .any(|(_, st)| found(st))
+                    || !self.stem_family(searcher, s).is_empty());
+            if !widened {
+                unmatched.push(w.clone());
+            }
+        }
+        unmatched
     }
 
     /// The intent a question's opening ("what happened to") or, failing that, a cue word
@@ -271,14 +328,26 @@ impl Engine {
                 // "deferral"). Nor is an English word the summaries never use ("scared" is not
                 // "shared"), unless the nearest word is one of the book's own terms ("career"
                 // for carer).
-                if let Some(fix) = self.correction(w) {
+                // A slip in a name is read as the name first; failing any correction, a word
+                // the summaries use only negated is read as the negated word. A name or a
+                // prefixed form is taken as it is; a correction passes the tests below. A name
+                // as typed ("kath") is no slip.
+                let (fix, trusted) = match self.name_correction(w) {
+                    Some(name) => (Some(name), true),
+                    None if self.lexicon.character(w).is_some() => (None, false),
+                    None => match self.correction(w) {
+                        Some(c) => (Some(c), false),
+                        None => (self.affixed(w), true),
+                    },
+                };
+                if let Some(fix) = fix {
                     let fix_stem = analyse(analyzer, &fix);
                     if let [fs] = fix_stem.as_slice() {
                         let known = doc_freq(searcher, self.fields.text, s) > 0;
                         let english = english::is_english(w);
                         let own = self.glossary.is_own_term(fs);
                         let extends = fs.starts_with(s.as_str()) && !english;
-                        if fs != s && (!known || extends) && (!english || own) {
+                        if fs != s && (trusted || ((!known || extends) && (!english || own))) {
                             if !stems.contains(fs) {
                                 stems.push(fs.clone());
                             }
@@ -388,14 +457,16 @@ impl Engine {
         self.words.count(w)
     }
 
-    /// The corpus word closest to a word the corpus does not use: within one edit for words of
-    /// five letters or more, two from nine; the most used word among the closest. Words are
-    /// compared with those sharing their first letter, or their first two letters swapped.
+    /// The corpus word closest to a word the corpus does not use: within one edit, two from
+    /// nine letters; the most used word among the closest. A word of four letters is corrected
+    /// only to a word it lacks one letter of, a shorter one not at all (only to a name, by
+    /// `name_correction`). Words are compared with those sharing their first letter,
+    /// or their first two letters swapped.
     pub(super) fn correction(&self, w: &str) -> Option<String> {
         let n = w.chars().count();
         let max = match n {
-            0..=4 => return None,
-            5..=8 => 1,
+            0..=2 => return None,
+            3..=8 => 1,
             _ => 2,
         };
         let mut chars = w.chars();
@@ -408,6 +479,11 @@ impl Engine {
             for (cand, count) in self.words.starting_with(&prefix) {
                 let len = cand.chars().count();
                 if len.abs_diff(n) > max {
+                    continue;
+                }
+                // A short word is read only as a word it lacks a letter of ("donr" → donor):
+                // one letter changed in four leaves too many words to choose between.
+                if n <= SHORT_WORD && (n < SHORT_WORD || *len != n + 1) {
                     continue;
                 }
                 // One edit changes the letter counts by at most two, so words whose counts
@@ -430,7 +506,71 @@ impl Engine {
         }
         best.map(|(_, _, c)| c.to_string())
     }
+
+    /// The character whose name or alias a word the corpus does not use is a slip of ("Tomy",
+    /// "Ruht", "Chrisy"): within one edit for up to four letters, two from five (or, from five,
+    /// alike by Jaro–Winkler and no English word: "ruthless" is not Ruth), sharing the first
+    /// letter; the nearest, the first listed among equals. Names come before any other
+    /// correction: a short or capitalised unknown word is far more often a name than a word.
+    fn name_correction(&self, w: &str) -> Option<String> {
+        // A name already, or a word of the language ("lucky" is not Lucy).
+        if self.lexicon.character(w).is_some() || english::is_english(w) {
+            return None;
+        }
+        let n = w.chars().count();
+        let max = match n {
+            0..=2 => return None,
+            3..=4 => 1,
+            _ => 2,
+        };
+        let first = w.chars().next()?;
+        let mut best: Option<(usize, String)> = None;
+        for c in &self.lexicon.characters {
+            for spelling in std::iter::once(&c.name).chain(&c.aliases) {
+                for part in spelling.split_whitespace() {
+                    let part = part.trim_matches('.').to_lowercase();
+                    if part.chars().count() < 3 || !part.starts_with(first) {
+                        continue;
+                    }
+                    let d = strsim::damerau_levenshtein(w, &part);
+                    // Or, from five letters, nearly the whole name in order ("Chrisy" for
+                    // Chrissie is three edits but shares its first five letters).
+                    let alike = n >= 5 && strsim::jaro_winkler(w, &part) >= NAME_LIKENESS;
+                    if d == 0 || (d > max && !alike) {
+                        continue;
+                    }
+                    if best.as_ref().is_some_and(|(bd, _)| *bd <= d) {
+                        continue;
+                    }
+                    best = Some((d, part));
+                }
+            }
+        }
+        best.map(|(_, name)| name)
+    }
+
+    /// The word the corpus uses for `w` with a negating prefix, when the corpus never uses `w`
+    /// itself ("reliable" → unreliable): the reader asks about the quality either way.
+    fn affixed(&self, w: &str) -> Option<String> {
+        if w.chars().count() < 4 {
+            return None;
+        }
+        NEGATING_PREFIXES
+            .iter()
+            .map(|p| format!("{p}{w}"))
+            .filter(|c| self.word_count(c) > 0)
+            .max_by_key(|c| self.word_count(c))
+    }
 }
+
+/// Words of this many letters are corrected only to a name or to a word they lack a letter of;
+/// shorter ones only to a name ("sad" is no slip for "said").
+const SHORT_WORD: usize = 4;
+/// How alike (Jaro–Winkler) a word of five letters or more must be to a name to be read as it.
+const NAME_LIKENESS: f64 = 0.88;
+/// Prefixes that negate an English word: a reader typing the word finds the negated form the
+/// summaries use ("reliable" → unreliable).
+const NEGATING_PREFIXES: [&str; 6] = ["un", "in", "im", "ir", "dis", "non"];
 
 /// (surface word lower-cased, stem) of each word of the query, in order.
 fn words_of(q: &str, analyzer: &mut TextAnalyzer) -> Vec<(String, String)> {
