@@ -132,7 +132,8 @@ pub struct ViewFilters {
     #[arg(long, value_name = "SOURCE")]
     pub source: Vec<String>,
 
-    /// Only passages about this part of the book (see `list parts`).
+    /// Only passages about this part of the book: its number or its name, as the corpus's
+    /// lexicon gives them (`list parts` shows them).
     #[arg(long, value_name = "PART")]
     pub part: Vec<String>,
 
@@ -288,7 +289,8 @@ pub struct SearchArgs {
     #[arg(long, value_name = "KIND", add = complete::values(Tag::Kinds))]
     pub kind: Vec<String>,
 
-    /// Only passages about this part of the novel: 1 (Hailsham), 2 (the Cottages), 3 (carers and donors).
+    /// Only passages about this part of the book: its number (2, "two", "II", "part 2") or its
+    /// name, as the corpus's lexicon gives them (`[[part]]`); `list parts` shows them.
     #[arg(long, value_name = "PART", add = complete::values(Tag::Parts))]
     pub part: Vec<String>,
 

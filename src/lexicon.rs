@@ -12,7 +12,7 @@ use crate::model::AnswerType;
 
 mod book;
 
-pub use book::{find_part, unknown_part, Book, Part};
+pub use book::{find_part, part_number, unknown_part, Book, Part};
 
 /// File name of the lexicon inside the corpus directory.
 pub const LEXICON_FILE: &str = "lexicon.toml";
@@ -122,7 +122,7 @@ pub struct Intent {
     #[serde(default)]
     pub answers: Vec<String>,
     /// Answers searched too when the question names no character: what happened to a place or
-    /// a thing is its fate as well as a death ("what happened to Hailsham" is answered by its
+    /// a thing is its fate as well as a death ("what happened to the school" is answered by its
     /// closing).
     #[serde(default)]
     pub thing_answers: Vec<String>,

@@ -330,3 +330,72 @@ fn another_book_without_intents_reads_questions_with_the_built_in_ones() {
     let (hits, _, _) = env.json(&["who is wickham"]);
     assert_eq!(hits[0].kind, "character", "{:?}", hits[0]);
 }
+
+/// `--part` takes a part's number or name from the corpus's own lexicon, and an unknown one is
+/// refused naming that lexicon's parts; `list parts` gives each number with its name and count.
+#[test]
+fn parts_are_the_corpus_s_own_in_filters_errors_and_lists() {
+    for (env, name, number, other, word) in [
+        (common::shipped(), "cottages", 2, "Netherfield", "Kathy"),
+        (
+            corpus("tests/fixtures/other-book", &[]),
+            "Pemberley",
+            3,
+            "Cottages",
+            "Elizabeth",
+        ),
+    ] {
+        let lexicon = nlmg_search::lexicon::Lexicon::load(&env.corpus).unwrap();
+        // By name and by number, the same passages.
+        let ids = |part: &str| -> Vec<String> {
+            let (hits, _, _) = env.json(&["--part", part, "-n", "100", word]);
+            hits.into_iter().map(|h| h.id).collect()
+        };
+        let by_name = ids(name);
+        assert!(!by_name.is_empty(), "--part {name}");
+        assert_eq!(by_name, ids(&number.to_string()), "--part {name}");
+        // Refused, naming every part of this lexicon and no other book's.
+        for bad in [other, "9"] {
+            let out = env
+                .cmd()
+                .args(["--part", bad, "anything"])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "--part {bad}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            for p in &lexicon.parts {
+                assert!(
+                    err.contains(&format!("{} ({})", p.number, p.name)),
+                    "{p:?} in {err}"
+                );
+            }
+            assert!(!err.contains(other) || bad == other, "{err}");
+        }
+        // Every part listed, by number, with its name and its count.
+        let out = env
+            .cmd()
+            .args(["list", "parts", "--json"])
+            .output()
+            .unwrap();
+        let listed: Vec<Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(listed.len(), lexicon.parts.len(), "{listed:?}");
+        for (entry, part) in listed.iter().zip(&lexicon.parts) {
+            assert_eq!(entry["value"], part.number.to_string());
+            assert_eq!(entry["title"], part.name.as_str());
+            assert!(entry["count"].as_u64().unwrap() > 0, "{entry}");
+        }
+        let out = env.cmd().args(["list", "parts"]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let first = &lexicon.parts[0];
+        assert!(
+            text.lines().any(|l| l
+                .trim_end()
+                .ends_with(&format!("{}  ({})", first.number, first.name))),
+            "{text}"
+        );
+    }
+}
