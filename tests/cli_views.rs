@@ -539,3 +539,37 @@ fn dispersion_rates_are_counts_per_thousand_words() {
         );
     }
 }
+
+/// A paragraph that bundles two quotations from different pages gives two records, each with
+/// its own page; another source quoting the first at a shorter length joins its record.
+#[test]
+fn a_bundled_paragraph_gives_one_record_per_quotation() {
+    let env = common::fixture(&[
+        (
+            "lexicon.toml",
+            "[[character]]\nname = \"Anna\"\naliases = [\"Anna\"]\n",
+        ),
+        (
+            "notes.txt",
+            "Reading Notes\n\nKey Quotations\n\n\
+             \"We were never meant to stay here for long, not any of us.\" (p. 12) and later \
+             \"The sea was grey that morning and nobody spoke at all.\" (pp. 40-41)\n",
+        ),
+        (
+            "guide.txt",
+            "Study Guide\n\nQuotes\n\n\"We were never meant to stay here for long.\"\n",
+        ),
+    ]);
+    let all = quotes(&env, &[]);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    let stay = find(&all, "never meant to stay");
+    assert_eq!(stay.pages, [12]);
+    let mut sources: Vec<(&str, &[u32])> = stay
+        .sources
+        .iter()
+        .map(|s| (s.source.as_str(), s.pages.as_slice()))
+        .collect();
+    sources.sort();
+    assert_eq!(sources, [("guide", &[][..]), ("notes", &[12][..])]);
+    assert_eq!(find(&all, "The sea was grey").pages, [40, 41]);
+}
