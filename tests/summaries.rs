@@ -399,3 +399,81 @@ fn parts_are_the_corpus_s_own_in_filters_errors_and_lists() {
         );
     }
 }
+
+/// The README's recipe for another book, run as written: its `mkdir`, `cp` and `export` lines
+/// in a temporary directory (copying from this repository), then each `nlmg-search` line with
+/// the real binary. Every command must succeed; a command the recipe uses and this runner does
+/// not know fails the test, so the recipe stays a list of commands that work.
+#[test]
+fn the_readme_recipe_for_another_book_works() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let recipe = readme
+        .split("<!-- recipe -->")
+        .nth(1)
+        .and_then(|r| r.split("<!-- /recipe -->").next())
+        .expect("README marks its recipe with <!-- recipe --> … <!-- /recipe -->");
+    let work = tempfile::tempdir().unwrap();
+    let mut env: Vec<(String, String)> = vec![];
+    let mut ran = vec![];
+    for line in recipe.lines().map(str::trim) {
+        let command = line.split(" #").next().unwrap().trim();
+        if command.is_empty() || command.starts_with("```") {
+            continue;
+        }
+        let words: Vec<&str> = command.split_whitespace().collect();
+        match words[0] {
+            "mkdir" => std::fs::create_dir(work.path().join(words[1])).unwrap(),
+            "cp" => {
+                let from = root.join(words[1]);
+                let to = work.path().join(words[2]).join(from.file_name().unwrap());
+                std::fs::copy(&from, &to).unwrap_or_else(|e| panic!("{command}: {e}"));
+            }
+            "export" => {
+                for kv in &words[1..] {
+                    let (k, v) = kv.split_once('=').unwrap();
+                    env.push((k.to_string(), v.to_string()));
+                }
+            }
+            "nlmg-search" => {
+                let out = assert_cmd::Command::cargo_bin("nlmg-search")
+                    .unwrap()
+                    .current_dir(work.path())
+                    .env_remove("NLMG_CORPUS")
+                    .env_remove("NLMG_INDEX")
+                    .envs(env.iter().map(|(k, v)| (k, v)))
+                    .args(&words[1..])
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{command}: exit {:?}\n{}",
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                ran.push((command.to_string(), String::from_utf8(out.stdout).unwrap()));
+            }
+            other => panic!("the recipe uses {other:?}, which this test cannot run: {command}"),
+        }
+    }
+    assert!(ran.len() >= 6, "{ran:?}");
+    let output = |prefix: &str| -> &str {
+        &ran.iter()
+            .find(|(c, _)| c.starts_with(prefix))
+            .unwrap_or_else(|| panic!("the recipe runs {prefix}"))
+            .1
+    };
+    let parts = output("nlmg-search list parts");
+    for name in ["(Netherfield)", "(Hunsford)", "(Pemberley)"] {
+        assert!(parts.contains(name), "{parts}");
+    }
+    assert!(output("nlmg-search --part pemberley").contains("Pemberley"));
+    assert!(output("nlmg-search character").starts_with("Elizabeth"));
+    // Nothing was written outside the recipe's own directories.
+    let mut made: Vec<String> = std::fs::read_dir(work.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    made.sort();
+    assert_eq!(made, ["mybook", "mybook-index"]);
+}
