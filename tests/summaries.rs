@@ -477,3 +477,27 @@ fn the_readme_recipe_for_another_book_works() {
     made.sort();
     assert_eq!(made, ["mybook", "mybook-index"]);
 }
+
+/// `--help` names the parts of the corpus it is pointed at, for the search and for the views.
+#[test]
+fn part_help_names_the_corpus_s_own_parts() {
+    for (env, parts) in [
+        (
+            corpus("tests/fixtures/other-book", &[]),
+            "1 (Netherfield), 2 (Hunsford), 3 (Pemberley)",
+        ),
+        (
+            common::shipped(),
+            "1 (Hailsham), 2 (the Cottages), 3 (carers and donors)",
+        ),
+    ] {
+        for args in [&["--help"][..], &["quotes", "--help"], &["help", "kwic"]] {
+            let out = env.cmd().args(args).output().unwrap();
+            assert!(out.status.success(), "{args:?}");
+            // Help wraps its lines: compare the words.
+            let help = String::from_utf8(out.stdout).unwrap();
+            let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains(parts), "{args:?}: {help}");
+        }
+    }
+}
