@@ -493,7 +493,9 @@ mod tests {
     #[test]
     fn the_shipped_lexicon_over_the_built_in_intents_is_what_it_was() {
         let shipped = Lexicon::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")).unwrap();
-        let got: Vec<(String, Vec<String>, Vec<String>, Option<f32>)> = shipped
+        /// Openings, answers, thing answers, answer weight.
+        type Read = (String, Vec<String>, Vec<String>, Option<f32>);
+        let got: Vec<Read> = shipped
             .intents
             .iter()
             .map(|i| {
