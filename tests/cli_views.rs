@@ -573,3 +573,16 @@ fn a_bundled_paragraph_gives_one_record_per_quotation() {
     assert_eq!(sources, [("guide", &[][..]), ("notes", &[12][..])]);
     assert_eq!(find(&all, "The sea was grey").pages, [40, 41]);
 }
+
+/// The terminal views name each part as the corpus's lexicon does.
+#[test]
+fn terminal_views_name_the_parts() {
+    let env = common::shipped();
+    let (card, _) = stdout(&env, &["character", "kath"]);
+    assert!(card.contains("part 2, the Cottages ("), "{card}");
+    let (dispersion, _) = stdout(&env, &["dispersion", "deferral"]);
+    assert!(
+        dispersion.contains("part 3, carers and donors ") && dispersion.contains("no part "),
+        "{dispersion}"
+    );
+}
