@@ -11,7 +11,7 @@ mod words;
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use nlmg_search::commands::list::ListWhat as Tag;
 use nlmg_search::commands::{self, Outcome};
@@ -19,7 +19,102 @@ use nlmg_search::Result;
 
 pub use complete::answer_if_asked as answer_completion_if_asked;
 pub use interrupt::EXIT_INTERRUPTED;
-pub use words::parse;
+
+/// Parses the process's arguments ([`words::parse`]). Asked for help, `--part`'s help names the
+/// parts of the corpus's own lexicon, read from the corpus the command line names.
+pub fn parse() -> Cli {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if asks_for_help(&args) {
+        if let Some(parts) = corpus_parts(&args) {
+            if let Err(e) = with_part_help(Cli::command(), &parts).try_get_matches_from(&args) {
+                if matches!(
+                    e.kind(),
+                    clap::error::ErrorKind::DisplayHelp
+                        | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+                ) {
+                    e.exit();
+                }
+            }
+        }
+    }
+    words::parse()
+}
+
+/// `-h`, `--help` or the `help` command before any `--`.
+fn asks_for_help(args: &[std::ffi::OsString]) -> bool {
+    let words: Vec<_> = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy())
+        .take_while(|a| a != "--")
+        .collect();
+    words.iter().any(|a| a == "-h" || a == "--help")
+        || words
+            .iter()
+            .find(|a| !a.starts_with('-'))
+            .is_some_and(|a| a == "help")
+}
+
+/// The parts of the lexicon of the corpus the arguments, `NLMG_CORPUS` or the current
+/// directory name, else of the shipped one: "1 (Hailsham), 2 (…)". `None` when it names none
+/// or cannot be read (the help then says where to look).
+fn corpus_parts(args: &[std::ffi::OsString]) -> Option<String> {
+    use nlmg_search::lexicon::{Lexicon, LEXICON_FILE};
+    let mut given = None;
+    let mut it = args.iter().map(|a| a.to_string_lossy().into_owned());
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        if a == "--corpus" {
+            given = it.next().map(PathBuf::from);
+        } else if let Some(v) = a.strip_prefix("--corpus=") {
+            given = Some(PathBuf::from(v));
+        }
+    }
+    let dir = given
+        .or_else(|| {
+            std::env::var_os("NLMG_CORPUS")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .or_else(|| Some(PathBuf::from("corpus")).filter(|d| d.is_dir()));
+    let lexicon = match dir {
+        Some(dir) => Lexicon::load(&dir).ok()?,
+        None => {
+            let (_, bytes) = nlmg_search::shipped::SHIPPED_FILES
+                .iter()
+                .find(|(name, _)| *name == LEXICON_FILE)?;
+            Lexicon::parse(std::str::from_utf8(bytes).ok()?).ok()?
+        }
+    };
+    let names: Vec<String> = lexicon
+        .parts
+        .iter()
+        .map(|p| format!("{} ({})", p.number, p.name))
+        .collect();
+    (!names.is_empty()).then(|| names.join(", "))
+}
+
+/// The command with `--part`'s help naming `parts`, on the search and on every view.
+fn with_part_help(cmd: clap::Command, parts: &str) -> clap::Command {
+    let help = format!(
+        "Only passages about this part of the book: {parts}; by number or name (the corpus's \
+         lexicon gives them)"
+    );
+    let has_part = |c: &clap::Command| c.get_arguments().any(|a| a.get_id() == "part");
+    let with = |c: clap::Command| c.mut_arg("part", |a| a.help(help.clone()));
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .filter(|c| has_part(c))
+        .map(|c| c.get_name().to_string())
+        .collect();
+    let mut cmd = if has_part(&cmd) { with(cmd) } else { cmd };
+    for name in names {
+        cmd = cmd.mut_subcommand(name, with);
+    }
+    cmd
+}
 
 /// Search summaries of Kazuo Ishiguro's "Never Let Me Go".
 ///
@@ -132,7 +227,8 @@ pub struct ViewFilters {
     #[arg(long, value_name = "SOURCE")]
     pub source: Vec<String>,
 
-    /// Only passages about this part of the book (see `list parts`).
+    /// Only passages about this part of the book: its number or its name, as the corpus's
+    /// lexicon gives them (`list parts` shows them).
     #[arg(long, value_name = "PART")]
     pub part: Vec<String>,
 
@@ -288,7 +384,8 @@ pub struct SearchArgs {
     #[arg(long, value_name = "KIND", add = complete::values(Tag::Kinds))]
     pub kind: Vec<String>,
 
-    /// Only passages about this part of the novel: 1 (Hailsham), 2 (the Cottages), 3 (carers and donors).
+    /// Only passages about this part of the book: its number (2, "two", "II", "part 2") or its
+    /// name, as the corpus's lexicon gives them (`[[part]]`); `list parts` shows them.
     #[arg(long, value_name = "PART", add = complete::values(Tag::Parts))]
     pub part: Vec<String>,
 
@@ -655,6 +752,22 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+        with_part_help(Cli::command(), "1 (One), 2 (Two)").debug_assert();
+    }
+
+    #[test]
+    fn help_is_asked_for_before_any_double_dash() {
+        for (argv, asked) in [
+            (&["nlmg-search", "--help"][..], true),
+            (&["nlmg-search", "quotes", "-h"], true),
+            (&["nlmg-search", "help", "kwic"], true),
+            (&["nlmg-search", "--", "--help"], false),
+            (&["nlmg-search", "why", "help"], false),
+            (&["nlmg-search", "deferral"], false),
+        ] {
+            let args: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
+            assert_eq!(asks_for_help(&args), asked, "{argv:?}");
+        }
     }
 
     #[test]

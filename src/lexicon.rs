@@ -12,7 +12,7 @@ use crate::model::AnswerType;
 
 mod book;
 
-pub use book::{find_part, unknown_part, Book, Part};
+pub use book::{find_part, part_number, unknown_part, Book, Part};
 
 /// File name of the lexicon inside the corpus directory.
 pub const LEXICON_FILE: &str = "lexicon.toml";
@@ -122,7 +122,7 @@ pub struct Intent {
     #[serde(default)]
     pub answers: Vec<String>,
     /// Answers searched too when the question names no character: what happened to a place or
-    /// a thing is its fate as well as a death ("what happened to Hailsham" is answered by its
+    /// a thing is its fate as well as a death ("what happened to the school" is answered by its
     /// closing).
     #[serde(default)]
     pub thing_answers: Vec<String>,
@@ -493,7 +493,9 @@ mod tests {
     #[test]
     fn the_shipped_lexicon_over_the_built_in_intents_is_what_it_was() {
         let shipped = Lexicon::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")).unwrap();
-        let got: Vec<(String, Vec<String>, Vec<String>, Option<f32>)> = shipped
+        /// Openings, answers, thing answers, answer weight.
+        type Read = (String, Vec<String>, Vec<String>, Option<f32>);
+        let got: Vec<Read> = shipped
             .intents
             .iter()
             .map(|i| {

@@ -418,3 +418,171 @@ fn another_books_quotations_take_speakers_from_attribution_lines_and_introductio
     let (md, _) = stdout(&env, &["quotes", "--markdown"]);
     assert!(md.contains("> — Ben, p. 112"), "{md}");
 }
+
+/// The river speech, quoted by two sources in three places at three lengths, is one quotation
+/// in the terminal as in JSON, with every passage and the pages the one source gives, and the
+/// sources' disagreement on its speaker shown, not settled.
+#[test]
+fn the_river_speech_is_one_quotation_in_the_terminal_with_every_source() {
+    let env = common::shipped();
+    let (text, code) = stdout(&env, &["quotes", "--color", "never"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        text.matches("I keep thinking about this river").count(),
+        1,
+        "{text}"
+    );
+    let block: Vec<&str> = text
+        .split("\n\n")
+        .filter(|b| b.contains("I keep thinking about this river"))
+        .flat_map(str::lines)
+        .collect();
+    let block = block.join("\n");
+    for want in [
+        "sources disagree, pp. 188, 189",
+        "gives Kathy",
+        "gives Tommy",
+        "in: reading-notes:36 (pp. 188, 189); study-guide:23; study-guide:47",
+    ] {
+        assert!(block.contains(want), "{want:?} in\n{block}");
+    }
+    // The summary line counts what the records hold.
+    let all = quotes(&env, &[]);
+    assert!(
+        text.trim_end()
+            .ends_with(&format!("{} quotations", all.len())),
+        "{text}"
+    );
+}
+
+/// Quotations filter as search filters: each filter keeps only records of passages it admits
+/// (the same filter on a search finds them), or for `--character`, whose speaker it names.
+#[test]
+fn quotation_filters_agree_with_search_filters() {
+    let env = common::shipped();
+    let all = quotes(&env, &[]);
+    for filter in [
+        ["--theme", "memory"],
+        ["--source", "study-guide"],
+        ["--part", "3"],
+        ["--character", "Miss Lucy"],
+    ] {
+        let some = quotes(&env, &filter);
+        assert!(!some.is_empty() && some.len() < all.len(), "{filter:?}");
+        let (hits, _, _) =
+            env.json(&[&filter[..], &["--kind", "quotation", "--limit", "1000"]].concat());
+        let admitted: BTreeSet<String> = hits.into_iter().map(|h| h.id).collect();
+        for q in &some {
+            assert!(
+                q.ids().any(|id| admitted.contains(id))
+                    || (filter[0] == "--character" && q.speaker.as_deref() == Some(filter[1])),
+                "{filter:?}: {:?} not among {admitted:?}",
+                q.ids().collect::<Vec<_>>()
+            );
+        }
+    }
+    let (_, code) = stdout(&env, &["quotes", "--part", "Norfolk"]);
+    assert_eq!(code, 2);
+}
+
+/// Lines sorted by the words after the match; filters keep only their passages; the terminal
+/// line carries the passage id and its part.
+#[test]
+fn kwic_sorts_right_filters_and_labels_each_line() {
+    let env = common::shipped();
+    let right = kwic(&env, &["donation", "--sort", "right"]);
+    let after: Vec<String> = right
+        .iter()
+        .map(|l| {
+            l.right
+                .split(|c: char| !c.is_alphanumeric())
+                .find(|w| !w.is_empty())
+                .unwrap_or("")
+                .to_lowercase()
+        })
+        .collect();
+    assert!(after.windows(2).all(|w| w[0] <= w[1]), "{after:?}");
+    let part3 = kwic(&env, &["donation", "--part", "3"]);
+    assert!(!part3.is_empty() && part3.len() < right.len());
+    assert!(part3.iter().all(|l| l.part == Some(3)), "{part3:?}");
+    let (text, _) = stdout(
+        &env,
+        &["kwic", "donation", "--part", "3", "--color", "never"],
+    );
+    for (row, l) in text.lines().zip(&part3) {
+        assert!(row.starts_with(&l.id) && row.contains(" P3 "), "{row}");
+    }
+}
+
+/// Per 1,000 words is the count over the words of that source or part, times 1,000.
+#[test]
+fn dispersion_rates_are_counts_per_thousand_words() {
+    let env = common::shipped();
+    let (text, _) = stdout(&env, &["dispersion", "deferral", "--json"]);
+    let parsed = lines::<DispersionLine>(&text, |l| matches!(l, DispersionLine::Summary { .. }));
+    let Some(DispersionLine::Summary { words, .. }) = parsed.last() else {
+        unreachable!()
+    };
+    let Some(DispersionLine::Term(t)) = parsed.first() else {
+        panic!("{text}")
+    };
+    assert!(t.total > 10);
+    for (source, n) in &t.per_source {
+        let want = *n as f64 * 1000.0 / words.per_source[source] as f64;
+        assert!((t.per_1000_words[source] - want).abs() < 0.01, "{source}");
+    }
+    for (part, n) in &t.per_part {
+        let want = *n as f64 * 1000.0 / words.per_part[part] as f64;
+        assert!(
+            (t.per_1000_words_by_part[part] - want).abs() < 0.01,
+            "{part}"
+        );
+    }
+}
+
+/// A paragraph that bundles two quotations from different pages gives two records, each with
+/// its own page; another source quoting the first at a shorter length joins its record.
+#[test]
+fn a_bundled_paragraph_gives_one_record_per_quotation() {
+    let env = common::fixture(&[
+        (
+            "lexicon.toml",
+            "[[character]]\nname = \"Anna\"\naliases = [\"Anna\"]\n",
+        ),
+        (
+            "notes.txt",
+            "Reading Notes\n\nKey Quotations\n\n\
+             \"We were never meant to stay here for long, not any of us.\" (p. 12) and later \
+             \"The sea was grey that morning and nobody spoke at all.\" (pp. 40-41)\n",
+        ),
+        (
+            "guide.txt",
+            "Study Guide\n\nQuotes\n\n\"We were never meant to stay here for long.\"\n",
+        ),
+    ]);
+    let all = quotes(&env, &[]);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    let stay = find(&all, "never meant to stay");
+    assert_eq!(stay.pages, [12]);
+    let mut sources: Vec<(&str, &[u32])> = stay
+        .sources
+        .iter()
+        .map(|s| (s.source.as_str(), s.pages.as_slice()))
+        .collect();
+    sources.sort();
+    assert_eq!(sources, [("guide", &[][..]), ("notes", &[12][..])]);
+    assert_eq!(find(&all, "The sea was grey").pages, [40, 41]);
+}
+
+/// The terminal views name each part as the corpus's lexicon does.
+#[test]
+fn terminal_views_name_the_parts() {
+    let env = common::shipped();
+    let (card, _) = stdout(&env, &["character", "kath"]);
+    assert!(card.contains("part 2, the Cottages ("), "{card}");
+    let (dispersion, _) = stdout(&env, &["dispersion", "deferral"]);
+    assert!(
+        dispersion.contains("part 3, carers and donors ") && dispersion.contains("no part "),
+        "{dispersion}"
+    );
+}

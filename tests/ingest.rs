@@ -430,3 +430,60 @@ fn readable_view_shows_sections_and_tags() {
     assert!(s.contains("characters: "));
     assert!(s.contains("study-guide:0"));
 }
+
+/// Nothing in the code that reads a corpus, tags it, browses it or filters it by part names
+/// this novel: its characters and parts come from `corpus/lexicon.toml`, so another book is
+/// another corpus. Code lines only (comments may quote the summaries to say why), outside
+/// test modules; in `src/cli.rs` the `///` lines too, since they are the `--help` text.
+#[test]
+fn the_ingest_and_view_code_names_no_character_or_part_of_the_novel() {
+    let lexicon = nlmg_search::lexicon::Lexicon::load(&repo().join("corpus")).unwrap();
+    let mut names: Vec<String> = lexicon.characters.iter().map(|c| c.name.clone()).collect();
+    for p in &lexicon.parts {
+        names.push(p.name.trim_start_matches("the ").to_string());
+    }
+    assert!(names.len() > 10, "{names:?}");
+    let word = regex::Regex::new(&format!(
+        r"\b({})\b",
+        names
+            .iter()
+            .map(|n| regex::escape(n))
+            .collect::<Vec<_>>()
+            .join("|")
+    ))
+    .unwrap();
+    let mut files = vec![
+        repo().join("src/clean.rs"),
+        repo().join("src/lexicon.rs"),
+        repo().join("src/cli.rs"),
+        repo().join("src/commands/list.rs"),
+        repo().join("src/commands/views.rs"),
+        repo().join("src/output/passages.rs"),
+        repo().join("src/output/views.rs"),
+        repo().join("src/search/filters.rs"),
+    ];
+    for dir in ["src/segment", "src/tag", "src/lexicon", "src/views"] {
+        for e in std::fs::read_dir(repo().join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("tests.rs") {
+                files.push(p);
+            }
+        }
+    }
+    let mut found = vec![];
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let help = f.ends_with("src/cli.rs");
+        for (i, line) in text.lines().enumerate() {
+            let t = line.trim_start();
+            if t.starts_with("#[cfg(test)]") {
+                break;
+            }
+            if (t.starts_with("//") && !(help && t.starts_with("///"))) || !word.is_match(line) {
+                continue;
+            }
+            found.push(format!("{}:{}: {}", f.display(), i + 1, line.trim()));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

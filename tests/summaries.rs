@@ -330,3 +330,174 @@ fn another_book_without_intents_reads_questions_with_the_built_in_ones() {
     let (hits, _, _) = env.json(&["who is wickham"]);
     assert_eq!(hits[0].kind, "character", "{:?}", hits[0]);
 }
+
+/// `--part` takes a part's number or name from the corpus's own lexicon, and an unknown one is
+/// refused naming that lexicon's parts; `list parts` gives each number with its name and count.
+#[test]
+fn parts_are_the_corpus_s_own_in_filters_errors_and_lists() {
+    for (env, name, number, other, word) in [
+        (common::shipped(), "cottages", 2, "Netherfield", "Kathy"),
+        (
+            corpus("tests/fixtures/other-book", &[]),
+            "Pemberley",
+            3,
+            "Cottages",
+            "Elizabeth",
+        ),
+    ] {
+        let lexicon = nlmg_search::lexicon::Lexicon::load(&env.corpus).unwrap();
+        // By name and by number, the same passages.
+        let ids = |part: &str| -> Vec<String> {
+            let (hits, _, _) = env.json(&["--part", part, "-n", "100", word]);
+            hits.into_iter().map(|h| h.id).collect()
+        };
+        let by_name = ids(name);
+        assert!(!by_name.is_empty(), "--part {name}");
+        assert_eq!(by_name, ids(&number.to_string()), "--part {name}");
+        // Refused, naming every part of this lexicon and no other book's.
+        for bad in [other, "9"] {
+            let out = env
+                .cmd()
+                .args(["--part", bad, "anything"])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "--part {bad}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            for p in &lexicon.parts {
+                assert!(
+                    err.contains(&format!("{} ({})", p.number, p.name)),
+                    "{p:?} in {err}"
+                );
+            }
+            assert!(!err.contains(other) || bad == other, "{err}");
+        }
+        // Every part listed, by number, with its name and its count.
+        let out = env
+            .cmd()
+            .args(["list", "parts", "--json"])
+            .output()
+            .unwrap();
+        let listed: Vec<Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(listed.len(), lexicon.parts.len(), "{listed:?}");
+        for (entry, part) in listed.iter().zip(&lexicon.parts) {
+            assert_eq!(entry["value"], part.number.to_string());
+            assert_eq!(entry["title"], part.name.as_str());
+            assert!(entry["count"].as_u64().unwrap() > 0, "{entry}");
+        }
+        let out = env.cmd().args(["list", "parts"]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let first = &lexicon.parts[0];
+        assert!(
+            text.lines().any(|l| l
+                .trim_end()
+                .ends_with(&format!("{}  ({})", first.number, first.name))),
+            "{text}"
+        );
+    }
+}
+
+/// The README's recipe for another book, run as written: its `mkdir`, `cp` and `export` lines
+/// in a temporary directory (copying from this repository), then each `nlmg-search` line with
+/// the real binary. Every command must succeed; a command the recipe uses and this runner does
+/// not know fails the test, so the recipe stays a list of commands that work.
+#[test]
+fn the_readme_recipe_for_another_book_works() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let recipe = readme
+        .split("<!-- recipe -->")
+        .nth(1)
+        .and_then(|r| r.split("<!-- /recipe -->").next())
+        .expect("README marks its recipe with <!-- recipe --> … <!-- /recipe -->");
+    let work = tempfile::tempdir().unwrap();
+    let mut env: Vec<(String, String)> = vec![];
+    let mut ran = vec![];
+    for line in recipe.lines().map(str::trim) {
+        let command = line.split(" #").next().unwrap().trim();
+        if command.is_empty() || command.starts_with("```") {
+            continue;
+        }
+        let words: Vec<&str> = command.split_whitespace().collect();
+        match words[0] {
+            "mkdir" => std::fs::create_dir(work.path().join(words[1])).unwrap(),
+            "cp" => {
+                let from = root.join(words[1]);
+                let to = work.path().join(words[2]).join(from.file_name().unwrap());
+                std::fs::copy(&from, &to).unwrap_or_else(|e| panic!("{command}: {e}"));
+            }
+            "export" => {
+                for kv in &words[1..] {
+                    let (k, v) = kv.split_once('=').unwrap();
+                    env.push((k.to_string(), v.to_string()));
+                }
+            }
+            "nlmg-search" => {
+                let out = assert_cmd::Command::cargo_bin("nlmg-search")
+                    .unwrap()
+                    .current_dir(work.path())
+                    .env_remove("NLMG_CORPUS")
+                    .env_remove("NLMG_INDEX")
+                    .envs(env.iter().map(|(k, v)| (k, v)))
+                    .args(&words[1..])
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{command}: exit {:?}\n{}",
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                ran.push((command.to_string(), String::from_utf8(out.stdout).unwrap()));
+            }
+            other => panic!("the recipe uses {other:?}, which this test cannot run: {command}"),
+        }
+    }
+    assert!(ran.len() >= 6, "{ran:?}");
+    let output = |prefix: &str| -> &str {
+        &ran.iter()
+            .find(|(c, _)| c.starts_with(prefix))
+            .unwrap_or_else(|| panic!("the recipe runs {prefix}"))
+            .1
+    };
+    let parts = output("nlmg-search list parts");
+    for name in ["(Netherfield)", "(Hunsford)", "(Pemberley)"] {
+        assert!(parts.contains(name), "{parts}");
+    }
+    assert!(output("nlmg-search --part pemberley").contains("Pemberley"));
+    assert!(output("nlmg-search character").starts_with("Elizabeth"));
+    // Nothing was written outside the recipe's own directories.
+    let mut made: Vec<String> = std::fs::read_dir(work.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    made.sort();
+    assert_eq!(made, ["mybook", "mybook-index"]);
+}
+
+/// `--help` names the parts of the corpus it is pointed at, for the search and for the views.
+#[test]
+fn part_help_names_the_corpus_s_own_parts() {
+    for (env, parts) in [
+        (
+            corpus("tests/fixtures/other-book", &[]),
+            "1 (Netherfield), 2 (Hunsford), 3 (Pemberley)",
+        ),
+        (
+            common::shipped(),
+            "1 (Hailsham), 2 (the Cottages), 3 (carers and donors)",
+        ),
+    ] {
+        for args in [&["--help"][..], &["quotes", "--help"], &["help", "kwic"]] {
+            let out = env.cmd().args(args).output().unwrap();
+            assert!(out.status.success(), "{args:?}");
+            // Help wraps its lines: compare the words.
+            let help = String::from_utf8(out.stdout).unwrap();
+            let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains(parts), "{args:?}: {help}");
+        }
+    }
+}

@@ -21,7 +21,8 @@ pub enum ListWhat {
     Parts,
 }
 
-/// One `--json` line: `{"value":"memory","count":12}` (sources add `"title"`).
+/// One `--json` line: `{"value":"memory","count":12}` (sources add `"title"`, parts the
+/// lexicon names add their name as `"title"`: `{"value":"2","count":30,"title":"the Cottages"}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ListEntry {
     pub value: String,
@@ -119,7 +120,21 @@ pub fn entries_of(meta: &IndexMeta, lexicon: &Lexicon, what: ListWhat) -> Vec<Li
             "kind",
             Kind::ALL.iter().map(|k| k.as_str().to_string()).collect(),
         ),
-        ListWhat::Parts => with_zeros("part", vec![]),
+        // Each part with its name from the lexicon ("2  (the Cottages)"); a number only the
+        // sources' own headings give is listed without one.
+        ListWhat::Parts => {
+            let mut entries = with_zeros(
+                "part",
+                lexicon.parts.iter().map(|p| p.number.to_string()).collect(),
+            );
+            for e in &mut entries {
+                e.title = crate::lexicon::find_part(&lexicon.parts, &e.value)
+                    .filter(|p| p.number.to_string() == e.value)
+                    .map(|p| p.name.clone());
+            }
+            entries.sort_by_key(|e| (e.value.parse::<u32>().unwrap_or(u32::MAX), e.value.clone()));
+            entries
+        }
         ListWhat::Sections => {
             let counts = meta.values("section");
             meta.sections

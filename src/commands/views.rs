@@ -81,7 +81,7 @@ pub fn dispersion(
     if json {
         output::views::dispersion_json(out, &found_terms, &words)?;
     } else {
-        output::views::dispersion_text(out, &found_terms, &words)?;
+        output::views::dispersion_text(out, &found_terms, &words, &engine.lexicon().parts)?;
     }
     Ok(found(found_terms.iter().any(|t| t.total > 0)))
 }
@@ -109,7 +109,7 @@ pub fn character(paths: &Paths, name: &str, json: bool, out: &mut dyn Write) -> 
     if json {
         output::views::character_json(out, &card)?;
     } else {
-        output::views::character_text(out, &card)?;
+        output::views::character_text(out, &card, &engine.lexicon().parts)?;
     }
     Ok(found(card.passages > 0))
 }

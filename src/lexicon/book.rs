@@ -60,29 +60,41 @@ pub fn check_parts(parts: &[Part]) -> Result<(), String> {
 /// A part named by a user (`--part`): "2", "two", "II", "part 2", or its name ("the
 /// Cottages", "cottages"). `None` when no part of `parts` is meant.
 pub fn find_part<'a>(parts: &'a [Part], wanted: &str) -> Option<&'a Part> {
+    let n = part_number(wanted);
     let s = wanted.trim().to_lowercase();
     let s = s.strip_prefix("part").unwrap_or(&s).trim();
-    let n = match s {
+    let bare = |x: &str| {
+        let x = x.trim();
+        x.strip_prefix("the ").unwrap_or(x).trim().to_string()
+    };
+    parts.iter().find(|p| Some(p.number) == n).or_else(|| {
+        parts
+            .iter()
+            .find(|p| !s.is_empty() && bare(&p.name.to_lowercase()) == bare(s))
+    })
+}
+
+/// The number a user's "2", "two", "second", "II" or "part 2" stands for.
+pub fn part_number(wanted: &str) -> Option<u8> {
+    let s = wanted.trim().to_lowercase();
+    let s = s.strip_prefix("part").unwrap_or(&s).trim();
+    match s {
         "one" | "i" | "first" => Some(1),
         "two" | "ii" | "second" => Some(2),
         "three" | "iii" | "third" => Some(3),
         "four" | "iv" | "fourth" => Some(4),
         "five" | "v" | "fifth" => Some(5),
-        _ => s.parse::<u8>().ok(),
-    };
-    let bare = |x: &str| x.trim().trim_start_matches("the ").to_string();
-    parts.iter().find(|p| Some(p.number) == n).or_else(|| {
-        parts
-            .iter()
-            .find(|p| bare(&p.name.to_lowercase()) == bare(s))
-    })
+        "six" | "vi" | "sixth" => Some(6),
+        _ => s.parse::<u8>().ok().filter(|n| *n > 0),
+    }
 }
 
 /// "unknown part …; parts are: 1 (…), 2 (…)": the message for a part no lexicon entry names.
 pub fn unknown_part(parts: &[Part], wanted: &str) -> String {
     if parts.is_empty() {
         return format!(
-            "unknown part {wanted:?}; this corpus's lexicon names no parts ([[part]] in lexicon.toml)"
+            "unknown part {wanted:?}; give a part's number: this corpus's lexicon names no parts \
+             ([[part]] in lexicon.toml)"
         );
     }
     let names: Vec<String> = parts
@@ -121,9 +133,20 @@ mod tests {
             ("The Cottages", Some(2)),
             ("4", None),
             ("", None),
+            ("the", None),
             ("Norfolk", None),
         ] {
             assert_eq!(find_part(&ps, wanted).map(|p| p.number), number, "{wanted}");
+        }
+        for (wanted, number) in [
+            ("second", Some(2)),
+            ("VI", Some(6)),
+            ("part 12", Some(12)),
+            ("0", None),
+            ("part", None),
+            ("cottages", None),
+        ] {
+            assert_eq!(part_number(wanted), number, "{wanted}");
         }
         let e = unknown_part(&ps, "4");
         assert!(e.contains("3 (carers and donors)"), "{e}");

@@ -7,6 +7,7 @@ use std::io::Write;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::lexicon::Part;
 use crate::views::character::Card;
 use crate::views::dispersion::{TermDispersion, Words};
 use crate::views::kwic::Line;
@@ -291,7 +292,14 @@ pub fn dispersion_json(out: &mut dyn Write, terms: &[TermDispersion], words: &Wo
     )
 }
 
-pub fn dispersion_text(out: &mut dyn Write, terms: &[TermDispersion], words: &Words) -> Result<()> {
+/// The terminal view: per term, a barcode and rate per source, then counts and rates per part,
+/// each part with its name from the lexicon's `parts`.
+pub fn dispersion_text(
+    out: &mut dyn Write,
+    terms: &[TermDispersion],
+    words: &Words,
+    parts: &[Part],
+) -> Result<()> {
     let src_w = words
         .per_source
         .keys()
@@ -320,11 +328,7 @@ pub fn dispersion_text(out: &mut dyn Write, terms: &[TermDispersion], words: &Wo
             .per_part
             .keys()
             .map(|p| {
-                let label = if p == crate::views::dispersion::NO_PART {
-                    "no part".to_string()
-                } else {
-                    format!("part {p}")
-                };
+                let label = part_label(parts, p);
                 format!(
                     "{label} {} ({:.2}/1000)",
                     t.per_part.get(p).copied().unwrap_or(0),
@@ -335,6 +339,17 @@ pub fn dispersion_text(out: &mut dyn Write, terms: &[TermDispersion], words: &Wo
         writeln!(out, "  {}\n", parts.join(", ")).map_err(io)?;
     }
     Ok(())
+}
+
+/// "part 2, the Cottages" for a part the lexicon names, "part 4" for one it does not, "no part".
+fn part_label(parts: &[Part], key: &str) -> String {
+    if key == crate::views::dispersion::NO_PART {
+        return "no part".into();
+    }
+    match parts.iter().find(|p| p.number.to_string() == key) {
+        Some(p) => format!("part {key}, {}", p.name),
+        None => format!("part {key}"),
+    }
 }
 
 pub fn matrix_json(out: &mut dyn Write, m: &Matrix) -> Result<()> {
@@ -434,7 +449,8 @@ pub fn character_summary(card: &Card) -> CharacterLine {
     }
 }
 
-pub fn character_text(out: &mut dyn Write, card: &Card) -> Result<()> {
+/// The terminal card; its parts carry their names from the lexicon's `parts`.
+pub fn character_text(out: &mut dyn Write, card: &Card, parts: &[Part]) -> Result<()> {
     let w = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(io);
     w(out, card.name.clone())?;
     if !card.aliases.is_empty() {
@@ -443,7 +459,7 @@ pub fn character_text(out: &mut dyn Write, card: &Card) -> Result<()> {
     let parts: Vec<String> = card
         .parts
         .iter()
-        .map(|(p, n)| format!("part {p} ({n})"))
+        .map(|(p, n)| format!("{} ({n})", part_label(parts, p)))
         .collect();
     w(
         out,
@@ -490,4 +506,26 @@ pub fn character_text(out: &mut dyn Write, card: &Card) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_labelled_with_their_lexicon_names() {
+        let parts = [Part {
+            number: 2,
+            name: "Hunsford".into(),
+            chapters: None,
+            cues: vec![],
+        }];
+        for (key, want) in [
+            ("2", "part 2, Hunsford"),
+            ("4", "part 4"),
+            (crate::views::dispersion::NO_PART, "no part"),
+        ] {
+            assert_eq!(part_label(&parts, key), want);
+        }
+    }
 }

@@ -12,6 +12,7 @@ use super::Engine;
 use crate::error::{Error, Result};
 use crate::excerpt::Highlight;
 use crate::index::{self, analyse};
+use crate::lexicon::{find_part, part_number, unknown_part, Part};
 use crate::model::Kind;
 use crate::suggest;
 
@@ -57,7 +58,7 @@ impl Engine {
         push(self.resolve_sections(&f.section)?);
         push(self.resolve_sources(&f.source)?);
         push(resolve_kinds(&f.kind)?);
-        push(resolve_parts(&f.part)?);
+        push(resolve_parts(&self.lexicon.parts, &f.part)?);
         push(resolve_pages(&f.page)?);
         if groups.is_empty() {
             return Ok(None);
@@ -225,21 +226,19 @@ pub(super) fn resolve_kinds(wanted: &[String]) -> Result<Vec<Facet>> {
         .collect()
 }
 
-pub(super) fn resolve_parts(wanted: &[String]) -> Result<Vec<Facet>> {
+/// `--part` values: a part's number or name as the lexicon's `[[part]]`s give them; the error
+/// for another names them. A corpus whose lexicon names no parts still takes a number (its
+/// sources' own "Part Two" headings tag passages).
+pub(super) fn resolve_parts(parts: &[Part], wanted: &[String]) -> Result<Vec<Facet>> {
     wanted
         .iter()
         .map(|w| {
-            let s = w.trim().to_lowercase();
-            let s = s.strip_prefix("part").unwrap_or(&s).trim();
-            let n = match s {
-                "1" | "one" | "i" => 1,
-                "2" | "two" | "ii" => 2,
-                "3" | "three" | "iii" => 3,
-                _ => {
-                    return Err(Error::Usage(format!(
-                        "unknown part {w:?}; parts are: 1 (Hailsham), 2 (the Cottages), 3 (carers and donors)"
-                    )))
-                }
+            let n = match find_part(parts, w) {
+                Some(p) => p.number,
+                None => match part_number(w) {
+                    Some(n) if parts.is_empty() => n,
+                    _ => return Err(Error::Usage(unknown_part(parts, w))),
+                },
             };
             Ok(index::tag_facet("part", &n.to_string()))
         })

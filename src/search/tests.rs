@@ -82,13 +82,16 @@ fn repair_neutralises_parser_killers_and_balances() {
 
 #[test]
 fn filter_values_parse_or_explain() {
+    let parts = Lexicon::parse(include_str!("../../corpus/lexicon.toml"))
+        .unwrap()
+        .parts;
     assert_eq!(
-        resolve_parts(&["Two".into(), "part 3".into()])
+        resolve_parts(&parts, &["Two".into(), "part 3".into()])
             .unwrap()
             .len(),
         2
     );
-    assert!(resolve_parts(&["4".into()]).is_err());
+    assert!(resolve_parts(&parts, &["4".into()]).is_err());
     assert_eq!(
         resolve_pages(&["58".into(), "50-52".into()]).unwrap().len(),
         4
