@@ -483,7 +483,7 @@ impl Engine {
                 }
                 // A short word is read only as a word it lacks a letter of ("donr" → donor):
                 // one letter changed in four leaves too many words to choose between.
-                if n <= SHORT_WORD && (n < SHORT_WORD || *len != n + 1) {
+                if n <= SHORT_WORD && (n < SHORT_WORD || len != n + 1) {
                     continue;
                 }
                 // One edit changes the letter counts by at most two, so words whose counts
