@@ -56,7 +56,7 @@ fn asks_for_help(args: &[std::ffi::OsString]) -> bool {
 }
 
 /// The parts of the lexicon of the corpus the arguments, `NLMG_CORPUS` or the current
-/// directory name, else of the shipped one: "1 (Hailsham), 2 (…)". `None` when it names none
+/// directory name, else of the shipped one: "1 (<name>), 2 (<name>)". `None` when it names none
 /// or cannot be read (the help then says where to look).
 fn corpus_parts(args: &[std::ffi::OsString]) -> Option<String> {
     use nlmg_search::lexicon::{Lexicon, LEXICON_FILE};
