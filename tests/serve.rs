@@ -237,6 +237,98 @@ fn the_views_answer_with_what_their_commands_print() {
     }
 }
 
+/// Reads one answer from a kept-alive connection: (status, head, body), by its Content-Length.
+fn read_answer(s: &mut TcpStream) -> (u16, String, Vec<u8>) {
+    let mut raw = vec![];
+    let mut byte = [0u8; 1];
+    while !raw.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut byte)
+            .expect("an answer before the timeout");
+        raw.push(byte[0]);
+    }
+    let head = String::from_utf8(raw).unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .map_or(0, |n| n.trim().parse().unwrap());
+    let mut body = vec![0; len];
+    s.read_exact(&mut body).unwrap();
+    (status, head, body)
+}
+
+#[test]
+fn a_burst_of_kept_alive_connections_is_answered_while_all_stay_open() {
+    // A browser or a class opens several connections at once and keeps them; every one must
+    // be answered while the others stay open, not once one of them closes.
+    let env = common::shipped();
+    let s = served(&env);
+    let mut conns: Vec<TcpStream> = (0..24)
+        .map(|_| TcpStream::connect(&s.addr).unwrap())
+        .collect();
+    for round in 0..3 {
+        for c in conns.iter_mut() {
+            c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+            write!(
+                c,
+                "GET /api/search?q=deferral&limit=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+            )
+            .unwrap();
+        }
+        for (n, c) in conns.iter_mut().enumerate() {
+            let (st, head, body) = read_answer(c);
+            assert_eq!(st, 200, "connection {n}, round {round}");
+            assert!(!head.contains("Connection: close"), "{head}");
+            serde_json::from_slice::<JsonSearch>(&body).unwrap();
+        }
+    }
+}
+
+#[test]
+fn malformed_and_oversized_requests_get_an_answer_and_a_closed_connection() {
+    let env = common::shipped();
+    let s = served(&env);
+    let huge_header = format!("GET / HTTP/1.1\r\nX-Big: {}\r\n\r\n", "a".repeat(70_000));
+    for (raw, want) in [
+        ("NONSENSE\r\n\r\n".to_string(), 400),
+        (
+            "GET / HTTP/1.1\r\nContent-Length: nine\r\n\r\n".to_string(),
+            400,
+        ),
+        (
+            "POST /api/search HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n".to_string(),
+            411,
+        ),
+        (
+            "POST /api/search HTTP/1.1\r\nContent-Length: 9999999\r\n\r\n".to_string(),
+            413,
+        ),
+        (huge_header, 431),
+    ] {
+        let mut c = TcpStream::connect(&s.addr).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        // The server may answer and close before reading all of a huge head.
+        let _ = c.write_all(raw.as_bytes());
+        let (st, head, body) = read_answer(&mut c);
+        assert_eq!(st, want, "{}", &raw[..raw.len().min(60)]);
+        assert!(head.contains("Connection: close"), "{head}");
+        serde_json::from_slice::<ApiError>(&body).unwrap();
+        let mut rest = vec![];
+        assert_eq!(
+            c.read_to_end(&mut rest).unwrap_or(0),
+            0,
+            "closed after the answer"
+        );
+    }
+    // A small body is read and dropped; the answer is the router's, and the connection lives.
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    c.write_all(b"POST /api/search HTTP/1.1\r\nContent-Length: 5\r\n\r\nhelloGET /api/search?q=tape HTTP/1.1\r\n\r\n")
+        .unwrap();
+    assert_eq!(read_answer(&mut c).0, 405);
+    assert_eq!(read_answer(&mut c).0, 200);
+}
+
 #[test]
 fn no_path_reaches_the_file_system() {
     let env = common::shipped();

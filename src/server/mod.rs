@@ -1,5 +1,6 @@
-//! The web front end: a synchronous HTTP server (tiny_http) answering the search page and its
-//! JSON API from one [`Engine`] opened once and shared by a small pool of worker threads.
+//! The web front end: a synchronous HTTP server answering the search page and its JSON API
+//! from one [`Engine`] opened once and shared by a small pool of worker threads; [`http`] reads
+//! the connections and hands each request to a worker.
 //!
 //! It is a second front end over the library calls the command line uses: [`routes`] maps a
 //! request to a handler, [`params`] turns a query string into the same validated
@@ -13,17 +14,17 @@ pub mod api;
 pub mod api_views;
 pub mod assets;
 pub mod html;
-pub mod listen;
+pub mod http;
 pub mod page;
 pub mod params;
 pub mod passage;
 pub mod routes;
 pub mod tabs;
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{mpsc, Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -153,11 +154,12 @@ pub struct Server {
 
 /// Stops a [`Server`] from another thread (a Ctrl-C handler).
 #[derive(Clone)]
-pub struct Stopper(Arc<AtomicBool>);
+pub struct Stopper(Arc<AtomicBool>, SocketAddr);
 
 impl Stopper {
     pub fn stop(&self) {
         self.0.store(true, Ordering::SeqCst);
+        http::wake(self.1);
     }
 }
 
@@ -165,30 +167,35 @@ impl Server {
     /// Opens the index, binds the address and starts the workers and the reload watcher.
     pub fn start(config: Config) -> Result<Server> {
         let loaded = open(&config)?;
-        let listener = listen::bind(config.addr)
+        let listener = TcpListener::bind(config.addr)
             .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.addr)))?;
-        let http = tiny_http::Server::from_listener(listener, None)
+        let addr = listener
+            .local_addr()
             .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.addr)))?;
-        let addr = http
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| Error::Usage(format!("cannot listen on {}", config.addr)))?;
-        let http = Arc::new(http);
         let workers = config.workers.max(1);
         let shared = Arc::new(Shared {
             loaded: RwLock::new(Arc::new(loaded)),
             config,
         });
         let stop = Arc::new(AtomicBool::new(false));
+        // Connections wait here for a free worker; a few per worker keeps them all busy.
+        let (jobs, queue) = mpsc::sync_channel::<http::Job>(workers * 4);
+        let queue = Arc::new(Mutex::new(queue));
         let mut threads = vec![];
         for n in 0..workers {
-            let (http, shared, stop) = (http.clone(), shared.clone(), stop.clone());
+            let (queue, shared, stop) = (queue.clone(), shared.clone(), stop.clone());
             let t = std::thread::Builder::new()
                 .name(format!("http-{n}"))
-                .spawn(move || work(&http, &shared, &stop))
+                .spawn(move || work(&queue, &shared, &stop))
                 .map_err(|e| Error::Usage(format!("cannot start a worker thread: {e}")))?;
             threads.push(t);
         }
+        let accept_stop = stop.clone();
+        let acceptor = std::thread::Builder::new()
+            .name("accept".into())
+            .spawn(move || http::accept_loop(listener, jobs, accept_stop))
+            .map_err(|e| Error::Usage(format!("cannot start a thread: {e}")))?;
+        threads.push(acceptor);
         let (shared, watch_stop) = (shared.clone(), stop.clone());
         let watcher = std::thread::Builder::new()
             .name("reload".into())
@@ -214,7 +221,7 @@ impl Server {
     }
 
     pub fn stopper(&self) -> Stopper {
-        Stopper(self.stop.clone())
+        Stopper(self.stop.clone(), self.addr)
     }
 
     /// Blocks until stopped; requests being answered are finished first.
@@ -225,28 +232,35 @@ impl Server {
     }
 }
 
-fn work(http: &tiny_http::Server, shared: &Shared, stop: &AtomicBool) {
+fn work(queue: &Mutex<mpsc::Receiver<http::Job>>, shared: &Shared, stop: &AtomicBool) {
     while !stop.load(Ordering::SeqCst) {
-        match http.recv_timeout(POLL) {
-            Ok(Some(request)) => answer(request, shared),
-            Ok(None) => {}
-            Err(_) => break,
+        let job = queue
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .recv_timeout(POLL);
+        match job {
+            Ok(job) => answer(job, shared),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
 }
 
-fn answer(request: tiny_http::Request, shared: &Shared) {
+fn answer(job: http::Job, shared: &Shared) {
     let started = Instant::now();
-    let method = request.method().as_str().to_string();
-    let url = request.url().to_string();
+    let http::Job {
+        method,
+        target: url,
+        reply,
+    } = job;
     // A handler that panics costs its request a 500, never the worker.
-    let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        routes::route(shared, request.method(), &url)
+    let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        routes::route(shared, &method, &url)
     }))
     .unwrap_or_else(|_| routes::Reply::error(500, "internal error while answering"));
-    let status = reply.status;
-    let head = matches!(request.method(), tiny_http::Method::Head);
-    let _ = request.respond(reply.into_response(head));
+    let status = answer.status;
+    // The connection may have gone meanwhile; the answer is then dropped.
+    let _ = reply.send(answer);
     let mut path = url;
     if path.len() > MAX_LOGGED_PATH {
         let mut end = MAX_LOGGED_PATH;

@@ -52,33 +52,11 @@ impl Reply {
             cache: "no-store",
         }
     }
-
-    pub fn into_response(self, head: bool) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-        let header = |k: &str, v: &str| {
-            tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes())
-                .expect("static header names and values are valid")
-        };
-        let body = if head { vec![] } else { self.body.into_owned() };
-        // The length is known: sent as Content-Length whatever the size (tiny_http would
-        // switch to chunked encoding above 32 KB, one write per chunk).
-        tiny_http::Response::from_data(body)
-            .with_chunked_threshold(usize::MAX)
-            .with_status_code(self.status)
-            .with_header(header("Content-Type", self.content_type))
-            .with_header(header("Cache-Control", self.cache))
-            .with_header(header("X-Content-Type-Options", "nosniff"))
-            .with_header(header("Referrer-Policy", "no-referrer"))
-            .with_header(header(
-                "Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
-            ))
-    }
 }
 
 /// Answers one request. `url` is the request target as sent (path and query string).
-pub fn route(shared: &Shared, method: &tiny_http::Method, url: &str) -> Reply {
-    use tiny_http::Method;
-    if !matches!(method, Method::Get | Method::Head) {
+pub fn route(shared: &Shared, method: &str, url: &str) -> Reply {
+    if !matches!(method, "GET" | "HEAD") {
         return Reply::error(405, "only GET and HEAD are answered");
     }
     if url.len() > MAX_URL_BYTES {
