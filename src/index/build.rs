@@ -12,7 +12,7 @@ use tantivy::{doc, Index, TantivyDocument};
 
 use super::analyzer::{analyse, analyzer, words};
 use super::errors::{explain_write, tantivy_error};
-use super::meta::{IndexMeta, META_FILE};
+use super::meta::{write_meta, IndexMeta};
 use super::schema::{answer_beside, schema, tag_facet, Fields};
 use super::store::{
     build_busy, dir_size, next_generation, remove_leftovers, remove_old_generations, set_current,
@@ -198,10 +198,7 @@ fn write_generation(
     progress(BuildEvent::Committing);
     let index = writer.finalize().map_err(tantivy_error)?;
     let segments = index.searchable_segment_ids().map_err(tantivy_error)?.len();
-    let meta = IndexMeta::from_corpus(corpus);
-    let meta_path = dir.join(META_FILE);
-    let json = serde_json::to_vec_pretty(&meta).map_err(|e| Error::Index(e.to_string()))?;
-    write_synced(&meta_path, &json)?;
+    write_meta(dir, IndexMeta::from_corpus(corpus))?;
     let words_path = dir.join(WORDS_FILE);
     write_synced(&words_path, &wordlist::encode(&word_counts(corpus)))?;
     sync_dir(dir);

@@ -13,8 +13,23 @@ use super::SCHEMA_VERSION;
 use crate::error::{Error, Result};
 use crate::model::Corpus;
 
-/// File inside a generation directory that describes it.
+/// File inside a generation directory that describes it, but for its section lists.
 pub const META_FILE: &str = "nlmg-meta.json";
+
+/// File beside [`META_FILE`] with the section paths and headings: they grow with the corpus
+/// (one per heading of every summary), and only listing them or filtering by them needs them,
+/// so a search does not read them when it opens the index.
+pub const SECTIONS_FILE: &str = "nlmg-sections.json";
+
+/// The tag fields of [`IndexMeta::values`] kept in [`SECTIONS_FILE`].
+const SECTION_FIELDS: [&str; 2] = ["heading", "section"];
+
+/// What [`SECTIONS_FILE`] holds.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct SectionLists {
+    values: BTreeMap<String, BTreeMap<String, u64>>,
+    sections: Vec<String>,
+}
 
 /// File inside a generation directory: the corpus fingerprint and the corpus metadata stamp
 /// under which the contents last matched it ([`crate::ingest::stamp`]).
@@ -106,6 +121,27 @@ impl IndexMeta {
         }
     }
 
+    /// The meta without its section lists, and the lists, as the two files store them.
+    pub(super) fn split(mut self) -> (IndexMeta, SectionLists) {
+        let mut lists = SectionLists {
+            sections: std::mem::take(&mut self.sections),
+            ..SectionLists::default()
+        };
+        for field in SECTION_FIELDS {
+            if let Some(values) = self.values.remove(field) {
+                lists.values.insert(field.to_string(), values);
+            }
+        }
+        (self, lists)
+    }
+
+    /// This meta (read without its section lists) with them.
+    pub fn with_sections(mut self, lists: SectionLists) -> IndexMeta {
+        self.values.extend(lists.values);
+        self.sections = lists.sections;
+        self
+    }
+
     /// Values of one tag field with counts (empty when no passage carries it).
     pub fn values(&self, field: &str) -> BTreeMap<String, u64> {
         self.values.get(field).cloned().unwrap_or_default()
@@ -127,7 +163,7 @@ pub enum IndexStatus {
     Damaged(String),
 }
 
-/// Reads the live generation's meta file.
+/// Reads the live generation's meta, section lists included.
 pub fn read_meta(index_dir: &Path) -> Result<IndexMeta> {
     let dir = current_dir(index_dir).ok_or_else(|| {
         Error::Index(format!(
@@ -135,10 +171,44 @@ pub fn read_meta(index_dir: &Path) -> Result<IndexMeta> {
             index_dir.display()
         ))
     })?;
-    let path = dir.join(META_FILE);
+    let meta = read_head(&dir)?;
+    let path = dir.join(SECTIONS_FILE);
+    let file = fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+    Ok(meta.with_sections(read_sections(file, &path)?))
+}
+
+/// Reads a generation's meta without its section lists ([`IndexMeta::sections`] empty, no
+/// `heading` or `section` values): what every search needs, whatever the corpus's size.
+pub fn read_head(generation: &Path) -> Result<IndexMeta> {
+    let path = generation.join(META_FILE);
     let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
     serde_json::from_slice(&bytes)
         .map_err(|e| Error::Index(format!("{} is damaged: {e}", path.display())))
+}
+
+/// Reads the section lists from an open [`SECTIONS_FILE`] (`path` names it in errors). An
+/// engine opens the file with the index and reads it when first asked, so it reads the
+/// generation it opened even if a rebuild has removed that generation since.
+pub fn read_sections(mut file: fs::File, path: &Path) -> Result<SectionLists> {
+    use std::io::Read;
+    let mut bytes = vec![];
+    file.read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Index(format!("{} is damaged: {e}", path.display())))
+}
+
+/// Writes a generation's meta as its two files.
+pub(super) fn write_meta(dir: &Path, meta: IndexMeta) -> Result<()> {
+    let (head, lists) = meta.split();
+    for (name, json) in [
+        (META_FILE, serde_json::to_vec_pretty(&head)),
+        (SECTIONS_FILE, serde_json::to_vec(&lists)),
+    ] {
+        let json = json.map_err(|e| Error::Index(e.to_string()))?;
+        super::store::write_synced(&dir.join(name), &json)?;
+    }
+    Ok(())
 }
 
 /// Is the index in `index_dir` usable for the corpus in `corpus_dir` as it is now?
@@ -153,34 +223,33 @@ pub fn status(index_dir: &Path, corpus_dir: &Path) -> IndexStatus {
             dir.display()
         ));
     }
+    // Only the version and the fingerprint: the rest is read by whoever opens the index.
     #[derive(Deserialize)]
-    struct Version {
+    struct Head {
         schema_version: u32,
+        fingerprint: Option<String>,
     }
     let path = dir.join(META_FILE);
     let bytes = match fs::read(&path) {
         Ok(b) => b,
         Err(e) => return IndexStatus::Damaged(format!("cannot read {}: {e}", path.display())),
     };
-    match serde_json::from_slice::<Version>(&bytes) {
-        Ok(v) if v.schema_version != SCHEMA_VERSION => return IndexStatus::OldSchema,
-        Ok(_) => {}
+    let meta = match serde_json::from_slice::<Head>(&bytes) {
+        Ok(h) if h.schema_version != SCHEMA_VERSION => return IndexStatus::OldSchema,
+        Ok(Head {
+            fingerprint: Some(fingerprint),
+            ..
+        }) => fingerprint,
+        Ok(_) => return IndexStatus::OldSchema,
         Err(e) => return IndexStatus::Damaged(format!("{} is damaged: {e}", path.display())),
-    }
-    // Only the fingerprint: the rest of the meta grows with the corpus (every tag value) and
-    // is read by whoever opens the index, not by every freshness check.
-    #[derive(Deserialize)]
-    struct Fingerprint {
-        fingerprint: String,
-    }
-    let meta: Fingerprint = match serde_json::from_slice(&bytes) {
-        Ok(m) => m,
-        Err(_) => return IndexStatus::OldSchema,
     };
+    if !dir.join(SECTIONS_FILE).is_file() {
+        return IndexStatus::Damaged(format!("{} has no {SECTIONS_FILE}", dir.display()));
+    }
     if !dir.join("meta.json").is_file() {
         return IndexStatus::Damaged(format!("{} has no tantivy meta.json", dir.display()));
     }
-    freshness(&dir, corpus_dir, &meta.fingerprint, crate::ingest::SETTLE)
+    freshness(&dir, corpus_dir, &meta, crate::ingest::SETTLE)
 }
 
 /// Fresh or stale, hashing the corpus contents only when its files' metadata changed since the

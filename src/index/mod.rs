@@ -10,7 +10,8 @@
 //!
 //! ```text
 //! index/current        one line, "gen-<n>": the generation readers open (replaced atomically)
-//! index/gen-<n>/       a complete tantivy index plus nlmg-meta.json (the live one, and the one
+//! index/gen-<n>/       a complete tantivy index plus nlmg-meta.json, nlmg-sections.json and
+//!                      the word list (the live one, and the one
 //!                      it replaced, kept until the next build for searches opening it)
 //! index/tmp-<pid>-<n>/ a build in progress (left behind only by a killed build; removed later)
 //! index/.build.lock    OS lock held while a build runs, so two builds never race
@@ -31,7 +32,10 @@ pub(crate) use analyzer::{analyse, register};
 pub use analyzer::{analyzer, words, ANALYZER};
 pub use build::{build, build_until, BuildEvent, BuildReport};
 pub(crate) use errors::{open_error, tantivy_error, verify_checksums};
-pub use meta::{read_meta, status, IndexMeta, IndexStatus, SourceInfo, META_FILE, SECTION_SEP};
+pub use meta::{
+    read_head, read_meta, read_sections, status, IndexMeta, IndexStatus, SectionLists, SourceInfo,
+    META_FILE, SECTIONS_FILE, SECTION_SEP,
+};
 pub use schema::SCHEMA_VERSION;
 pub(crate) use schema::{answer_beside, fields, tag_facet, Fields};
 pub(crate) use store::open_generation;

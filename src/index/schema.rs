@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 
 /// Bump whenever the fields, the analyzer or the meaning of a stored value changes: an index
 /// with another version is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Handles to the schema's fields.
 #[derive(Debug, Clone, Copy)]

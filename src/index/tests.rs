@@ -205,6 +205,18 @@ fn build_swaps_generations_and_keeps_one_segment() {
     let meta = read_meta(dir.path()).unwrap();
     assert_eq!(meta.values("theme").get("memory"), Some(&2));
     assert_eq!(meta.sections, vec!["Themes › Memory".to_string()]);
+    // The section lists live in their own file: the head a search reads has none of them, and
+    // the two together are the whole meta.
+    let head = super::read_head(&second).unwrap();
+    assert!(head.sections.is_empty() && head.values("heading").is_empty());
+    assert_eq!(head.values("theme"), meta.values("theme"));
+    let lists = super::read_sections(
+        fs::File::open(second.join(super::SECTIONS_FILE)).unwrap(),
+        &second,
+    )
+    .unwrap();
+    assert_eq!(head.with_sections(lists), meta);
+    assert!(meta.values("heading").contains_key("Memory"));
 }
 
 #[test]

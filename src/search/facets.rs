@@ -24,7 +24,7 @@ impl Engine {
         matches: &[(SegmentOrdinal, Vec<DocId>)],
     ) -> Result<(usize, FacetCounts)> {
         let total = matches.iter().map(|(_, d)| d.len()).sum::<usize>();
-        Ok((total, self.docs.count(matches, &self.meta)?))
+        Ok((total, self.docs.count(matches, &self.head)?))
     }
 }
 

@@ -93,7 +93,7 @@ impl Engine {
         if wanted.is_empty() {
             return Ok(vec![]);
         }
-        let mut names: BTreeSet<String> = self.meta.values("theme").into_keys().collect();
+        let mut names: BTreeSet<String> = self.head.values("theme").into_keys().collect();
         names.extend(self.lexicon.themes.iter().map(|t| t.name.clone()));
         wanted
             .iter()
@@ -121,7 +121,7 @@ impl Engine {
         if wanted.is_empty() {
             return Ok(vec![]);
         }
-        let mut names: BTreeSet<String> = self.meta.values("character").into_keys().collect();
+        let mut names: BTreeSet<String> = self.head.values("character").into_keys().collect();
         names.extend(self.lexicon.characters.iter().map(|c| c.name.clone()));
         wanted
             .iter()
@@ -164,7 +164,7 @@ impl Engine {
         if wanted.is_empty() {
             return Ok(vec![]);
         }
-        let headings: Vec<String> = self.meta.values("heading").into_keys().collect();
+        let headings: Vec<String> = self.meta().values("heading").into_keys().collect();
         let mut analyzer = self.analyzer.clone();
         let mut out = vec![];
         for w in wanted {
@@ -198,7 +198,7 @@ impl Engine {
         if wanted.is_empty() {
             return Ok(vec![]);
         }
-        let ids: Vec<&str> = self.meta.sources.iter().map(|s| s.id.as_str()).collect();
+        let ids: Vec<&str> = self.head.sources.iter().map(|s| s.id.as_str()).collect();
         wanted
             .iter()
             .map(

@@ -31,8 +31,8 @@ mod understand;
 mod tests;
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use tantivy::collector::TopDocs;
@@ -153,7 +153,12 @@ pub struct Engine {
     index: Index,
     reader: IndexReader,
     fields: Fields,
-    meta: IndexMeta,
+    /// The generation's meta without its section lists: what a search needs.
+    head: IndexMeta,
+    /// The whole meta, read from `sections` when first asked for ([`Engine::meta`]).
+    meta: OnceLock<IndexMeta>,
+    /// The section lists' file, opened with the index and read only if asked for.
+    sections: Mutex<Option<(std::fs::File, PathBuf)>>,
     lexicon: Lexicon,
     analyzer: TextAnalyzer,
     /// The lexicon analysed once: everyday phrases, spellings and families as stems.
@@ -198,16 +203,19 @@ impl Engine {
                 index_dir.display()
             ))
         })?;
-        let meta = index::read_meta(index_dir).map_err(|e| match e {
+        let head = index::read_head(&dir).map_err(|e| match e {
             Error::Io { .. } | Error::Index(_) => Error::damaged(&dir, e.to_string()),
             e => e,
         })?;
-        if meta.schema_version != index::SCHEMA_VERSION {
+        if head.schema_version != index::SCHEMA_VERSION {
             return Err(Error::Index(format!(
                 "the index in {} was built by another version; run `nlmg-search index --force`",
                 index_dir.display()
             )));
         }
+        let sections_path = dir.join(index::SECTIONS_FILE);
+        let sections = std::fs::File::open(&sections_path)
+            .map_err(|e| Error::damaged(&dir, Error::io(&sections_path, e).to_string()))?;
         let index = index::open_generation(&dir).map_err(|e| index::open_error(&dir, e))?;
         index::register(&index);
         index::verify_checksums(&index, &dir)?;
@@ -233,7 +241,9 @@ impl Engine {
             reader,
             docs,
             fields,
-            meta,
+            head,
+            meta: OnceLock::new(),
+            sections: Mutex::new(Some((sections, sections_path))),
             lexicon,
             analyzer,
             glossary,
@@ -242,9 +252,19 @@ impl Engine {
         })
     }
 
-    /// What the index records about itself: sources, counts, tag values.
+    /// What the index records about itself: sources, counts, tag values, section lists. The
+    /// section lists are read when first asked for; if they cannot be read then, the meta is
+    /// given without them (a search never needs them; a listing shows none).
     pub fn meta(&self) -> &IndexMeta {
-        &self.meta
+        self.meta.get_or_init(|| {
+            let file = self
+                .sections
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            let lists = file.and_then(|(f, path)| index::read_sections(f, &path).ok());
+            self.head.clone().with_sections(lists.unwrap_or_default())
+        })
     }
 
     /// The lexicon the engine reads queries with (characters, themes, terms).
@@ -276,7 +296,7 @@ impl Engine {
         let query = self
             .filter_query(filters)?
             .unwrap_or_else(|| Box::new(tantivy::query::AllQuery));
-        let top = TopDocs::with_limit(self.meta.passages.max(1))
+        let top = TopDocs::with_limit(self.head.passages.max(1))
             .order_by_fast_field::<u64>("order", Order::Asc);
         let docs = searcher
             .search(&*query, &top)
@@ -350,7 +370,7 @@ impl Engine {
 
     /// The title of a source by its id (the id itself when the index does not know it).
     pub fn source_title(&self, id: &str) -> String {
-        self.meta
+        self.head
             .sources
             .iter()
             .find(|s| s.id == id)
