@@ -44,6 +44,13 @@ type ShingleMap<V> = HashMap<u64, V, BuildHasherDefault<Prehashed>>;
 /// other passage, so only the first of each distinct set is compared: a corpus holding many
 /// copies of one text costs what one copy costs, instead of growing with the square of the
 /// number of copies.
+///
+/// Distinct sets are not compared pair by pair either, nor through every shingle they share
+/// (a common shingle is in hundreds of sets at scale): candidates come from prefix filtering,
+/// as in all-pairs set-similarity joins (AllPairs, PPJoin). With every set sorted in one global
+/// order, rarest shingle first, two sets that share at least `t` shingles share one within
+/// their first `len - t + 1` (the first shared shingle has only unshared ones before it). Only
+/// those short prefixes are matched, and each candidate pair is then checked exactly.
 pub fn groups(passages: &[Passage]) -> Vec<usize> {
     let sets: Vec<Vec<u64>> = passages.iter().map(|p| shingles(&p.text)).collect();
     // Distinct non-empty sets, each named by its first passage (so in passage order).
@@ -60,41 +67,54 @@ pub fn groups(passages: &[Passage]) -> Vec<usize> {
         });
         class[i] = Some(r);
     }
-    // Shingle → distinct sets that have it, in ascending order: candidates share a shingle.
-    let mut by_shingle: ShingleMap<Vec<u32>> = ShingleMap::default();
-    for (r, &i) in reps.iter().enumerate() {
-        for &h in &sets[i] {
-            by_shingle.entry(h).or_default().push(r as u32);
-        }
-    }
+    let ranked = ranked_sets(&sets, &reps);
+    // Distinct sets from the smallest, so that every set already indexed is the smaller (or
+    // equal) one of a pair with the set being probed: its own share decides the overlap needed.
+    // The stable sort keeps passage order among sets of one size.
+    let mut by_size: Vec<usize> = (0..reps.len()).collect();
+    by_size.sort_by_key(|&r| ranked[r].len());
+    let shingle_count = ranked.iter().flatten().max().map_or(0, |&k| k as usize + 1);
+    // Shingle rank → distinct sets indexed under it, smallest first. A set is indexed under
+    // the prefix it needs as the smaller set of a pair.
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); shingle_count];
+    // Where each posting list's sets become large enough for the set being probed: sets are
+    // probed by growing size, so a set too small for one is too small for all that follow.
+    let mut first_fit = vec![0usize; shingle_count];
     let mut parent: Vec<usize> = (0..reps.len()).collect();
-    let mut shared = vec![0u32; reps.len()];
-    let mut touched: Vec<usize> = Vec::new();
-    for (r, &i) in reps.iter().enumerate() {
-        let set = &sets[i];
-        for h in set {
-            for &q in &by_shingle[h] {
+    let mut probed_by = vec![usize::MAX; reps.len()];
+    let mut candidates: Vec<usize> = Vec::new();
+    for &r in &by_size {
+        let set = &ranked[r];
+        let smallest = smallest_partner(set.len());
+        // As the larger set, the overlap needed is least with the smallest partner allowed.
+        let probe = set.len() - overlap_needed(smallest) + 1;
+        for &k in &set[..probe] {
+            let list = &postings[k as usize];
+            let from = &mut first_fit[k as usize];
+            while *from < list.len() && ranked[list[*from] as usize].len() < smallest {
+                *from += 1;
+            }
+            for &q in &list[*from..] {
                 let q = q as usize;
-                if q >= r {
-                    break;
+                if probed_by[q] != r {
+                    probed_by[q] = r;
+                    candidates.push(q);
                 }
-                if shared[q] == 0 {
-                    touched.push(q);
-                }
-                shared[q] += 1;
             }
         }
-        for q in touched.drain(..) {
-            let n = std::mem::take(&mut shared[q]);
-            let (small, large) = {
-                let (a, b) = (set.len(), sets[reps[q]].len());
-                (a.min(b) as f64, a.max(b) as f64)
-            };
-            if n as f64 >= CONTAINMENT * small && small >= SIZE_RATIO * large {
-                let (rr, rq) = (root(&mut parent, r), root(&mut parent, q));
+        for q in candidates.drain(..) {
+            let (rr, rq) = (root(&mut parent, r), root(&mut parent, q));
+            // Already in one group: the pair cannot change the groups.
+            if rr == rq {
+                continue;
+            }
+            if joins(shared(set, &ranked[q]), set.len(), ranked[q].len()) {
                 let (lo, hi) = (rr.min(rq), rr.max(rq));
                 parent[hi] = lo;
             }
+        }
+        for &k in &set[..set.len() - overlap_needed(set.len()) + 1] {
+            postings[k as usize].push(r as u32);
         }
     }
     // A root is the smallest member of its group, and distinct sets are numbered in passage
@@ -105,6 +125,70 @@ pub fn groups(passages: &[Passage]) -> Vec<usize> {
             None => i,
         })
         .collect()
+}
+
+/// Whether two sets of `a` and `b` shingles sharing `n` join: the smaller shares enough of its
+/// shingles and is not much smaller than the larger.
+fn joins(n: usize, a: usize, b: usize) -> bool {
+    let (small, large) = (a.min(b) as f64, a.max(b) as f64);
+    n as f64 >= CONTAINMENT * small && small >= SIZE_RATIO * large
+}
+
+/// The fewest shared shingles with which a set of `small` shingles joins a set at least as
+/// large: the least whole `n` with `n as f64 >= CONTAINMENT * small` (exactly the comparison
+/// [`joins`] makes, as a whole number reaches a float exactly when it reaches its ceiling).
+/// At least 1 and at most `small` for a non-empty set.
+fn overlap_needed(small: usize) -> usize {
+    (CONTAINMENT * small as f64).ceil() as usize
+}
+
+/// The fewest shingles a set can have and still join a set of `large` shingles, from the same
+/// comparison as [`joins`].
+fn smallest_partner(large: usize) -> usize {
+    (SIZE_RATIO * large as f64).ceil() as usize
+}
+
+/// The distinct sets (`reps`, by their first passage) with every shingle replaced by its rank
+/// in the global order, rarest first (fewest distinct sets holding it; ties by hash), and
+/// sorted by it. The ranks are a one-to-one renaming, so overlaps are unchanged.
+fn ranked_sets(sets: &[Vec<u64>], reps: &[usize]) -> Vec<Vec<u32>> {
+    let mut frequency: ShingleMap<u32> = ShingleMap::default();
+    for &i in reps {
+        for &h in &sets[i] {
+            *frequency.entry(h).or_default() += 1;
+        }
+    }
+    let mut order: Vec<(u32, u64)> = frequency.iter().map(|(&h, &f)| (f, h)).collect();
+    order.sort_unstable();
+    let rank: ShingleMap<u32> = order
+        .iter()
+        .enumerate()
+        .map(|(k, &(_, h))| (h, k as u32))
+        .collect();
+    reps.iter()
+        .map(|&i| {
+            let mut set: Vec<u32> = sets[i].iter().map(|h| rank[h]).collect();
+            set.sort_unstable();
+            set
+        })
+        .collect()
+}
+
+/// How many elements two sorted sets share.
+fn shared(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 fn root(parent: &mut [usize], mut i: usize) -> usize {
@@ -234,6 +318,110 @@ mod tests {
         }
     }
 
+    /// Every pair of sizes near the thresholds, with the shared shingles ranked last (they are
+    /// in two sets, the others in one), where prefix filtering has the least room: the pair
+    /// must be found exactly when the definition joins it.
+    #[test]
+    fn thresholds_match_the_pairwise_definition_for_every_size() {
+        // `k` shingles are `k + 3` words; distinct words give distinct shingles.
+        let words = |prefix: &str, n: usize| -> Vec<String> {
+            (0..n).map(|i| format!("{prefix}{i}")).collect()
+        };
+        for small in 1..=25 {
+            let shared_words = words("x", small + 3);
+            for shared in 0..=small {
+                let mut passages = vec![p("b", &shared_words.join(" "))];
+                for large in small..=70 {
+                    let mut text = shared_words[..shared + 3].to_vec();
+                    text.extend(words(&format!("f{large}y"), large - shared));
+                    passages.push(p("a", &text.join(" ")));
+                }
+                assert_eq!(groups(&passages), by_definition(&passages));
+                passages.reverse();
+                assert_eq!(groups(&passages), by_definition(&passages));
+            }
+        }
+    }
+
+    const VOCABULARY: [&str; 8] = [
+        "Kathy", "tommy", "ruth", "Hailsham", "told", "not", "and", "the",
+    ];
+
+    /// How one passage of a generated corpus is made from an earlier one.
+    #[derive(Debug, Clone)]
+    enum Derive {
+        /// A copy with a few words replaced (position, word).
+        Change(Vec<(usize, usize)>),
+        /// A run of its words: a subset of its shingles.
+        Cut(usize, usize),
+        /// Words added before and after: a superset of its shingles.
+        Extend(Vec<usize>, Vec<usize>),
+        /// The same words with other capitals and punctuation: the same shingles.
+        Recase,
+    }
+
+    fn derive() -> impl Strategy<Value = Derive> {
+        let word = 0..VOCABULARY.len();
+        prop_oneof![
+            proptest::collection::vec((0usize..64, word.clone()), 1..4).prop_map(Derive::Change),
+            (0usize..64, 0usize..64).prop_map(|(a, b)| Derive::Cut(a, b)),
+            (
+                proptest::collection::vec(word.clone(), 0..6),
+                proptest::collection::vec(word, 0..6)
+            )
+                .prop_map(|(before, after)| Derive::Extend(before, after)),
+            Just(Derive::Recase),
+        ]
+    }
+
+    /// Unrelated passages of 0 to 30 words, then passages derived from any earlier one (so
+    /// chains of near copies form), shuffled so that copies may come before their original.
+    fn near_duplicate_corpus() -> impl Strategy<Value = Vec<String>> {
+        (
+            proptest::collection::vec(proptest::collection::vec(0..VOCABULARY.len(), 0..30), 1..6),
+            proptest::collection::vec((any::<proptest::sample::Index>(), derive()), 0..30),
+        )
+            .prop_map(|(bases, derived)| {
+                let mut texts: Vec<Vec<usize>> = bases;
+                let mut recased = Vec::new();
+                for (from, how) in derived {
+                    let mut words = texts[from.index(texts.len())].clone();
+                    match how {
+                        Derive::Change(changes) => {
+                            for (at, word) in changes {
+                                if !words.is_empty() {
+                                    let at = at % words.len();
+                                    words[at] = word;
+                                }
+                            }
+                        }
+                        Derive::Cut(a, b) => {
+                            let (a, b) = (a % (words.len() + 1), b % (words.len() + 1));
+                            words = words[a.min(b)..a.max(b)].to_vec();
+                        }
+                        Derive::Extend(before, after) => {
+                            words = [before, words, after].concat();
+                        }
+                        Derive::Recase => recased.push(texts.len()),
+                    }
+                    texts.push(words);
+                }
+                texts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, words)| {
+                        let words: Vec<&str> = words.iter().map(|&w| VOCABULARY[w]).collect();
+                        if recased.contains(&i) {
+                            words.join(", ").to_uppercase()
+                        } else {
+                            words.join(" ")
+                        }
+                    })
+                    .collect()
+            })
+            .prop_shuffle()
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -258,6 +446,14 @@ mod tests {
                     passages.push(q);
                 }
             }
+            prop_assert_eq!(groups(&passages), by_definition(&passages));
+        }
+
+        /// Near copies, subsets, supersets and exact copies of one another, of every length
+        /// from none to a few dozen words.
+        #[test]
+        fn near_duplicates_group_as_the_pairwise_definition(texts in near_duplicate_corpus()) {
+            let passages: Vec<Passage> = texts.iter().map(|t| p("a", t)).collect();
             prop_assert_eq!(groups(&passages), by_definition(&passages));
         }
     }
