@@ -15,6 +15,11 @@ use crate::error::{Error, Result};
 use crate::index::{self, IndexMeta};
 use crate::similar::Signature;
 
+/// Tag values in a segment's dictionary per match below which the matches' tags are counted
+/// in one array over the whole dictionary (a few steps per tag, no hashing or sorting); above
+/// it, in a map, so the cost follows the matches and not the size of the dictionary.
+const DENSE_PER_MATCH: usize = 16;
+
 /// What separates the parts of an encoded facet path in tantivy's facet dictionary (its own
 /// constant is private).
 const FACET_SEP_CHAR: char = '\u{0}';
@@ -78,25 +83,16 @@ impl DocTable {
         meta: &IndexMeta,
     ) -> Result<FacetCounts> {
         let mut counted: BTreeMap<(usize, String), u64> = BTreeMap::new();
-        let mut ords: Vec<u64> = vec![];
         for (seg, docs) in matches {
             let Some(columns) = self.segments.get(*seg as usize) else {
                 continue;
             };
-            let mut by_ord: HashMap<u64, u64> = HashMap::new();
-            for d in docs {
-                ords.clear();
-                ords.extend(columns.facets.facet_ords(*d));
-                // A value tagged twice on one passage counts once.
-                ords.sort_unstable();
-                ords.dedup();
-                for ord in &ords {
-                    *by_ord.entry(*ord).or_default() += 1;
-                }
-            }
-            // The distinct ordinals met, in order, so the dictionary is read in one pass.
-            let mut met: Vec<(u64, u64)> = by_ord.into_iter().collect();
-            met.sort_unstable();
+            let met = if columns.facets.num_facets() <= DENSE_PER_MATCH * docs.len() {
+                count_dense(&columns.facets, docs)
+            } else {
+                count_sparse(&columns.facets, docs)
+            };
+            // The distinct ordinals met are in order, so the dictionary is read in one pass.
             let sorted: Vec<u64> = met.iter().map(|(ord, _)| *ord).collect();
             let mut next = met.iter();
             let mut bad = false;
@@ -149,5 +145,96 @@ impl DocTable {
                 .insert(shown, n);
         }
         Ok(out)
+    }
+}
+
+/// Each tag ordinal the documents carry, in order, with the number of documents carrying it
+/// (a value tagged twice on one passage counts once): one counter per value of the dictionary,
+/// and the last document that counted it.
+fn count_dense(facets: &FacetReader, docs: &[DocId]) -> Vec<(u64, u64)> {
+    let values = facets.num_facets();
+    let mut counts = vec![0u64; values];
+    let mut last = vec![DocId::MAX; values];
+    for &d in docs {
+        for ord in facets.facet_ords(d) {
+            let i = ord as usize;
+            if i < values && last[i] != d {
+                last[i] = d;
+                counts[i] += 1;
+            }
+        }
+    }
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(ord, n)| (ord as u64, *n))
+        .collect()
+}
+
+/// [`count_dense`] for a few matches in a large dictionary: a map from the ordinals met.
+fn count_sparse(facets: &FacetReader, docs: &[DocId]) -> Vec<(u64, u64)> {
+    let mut by_ord: HashMap<u64, (u64, DocId)> = HashMap::new();
+    for &d in docs {
+        for ord in facets.facet_ords(d) {
+            let (n, last) = by_ord.entry(ord).or_insert((0, DocId::MAX));
+            if *last != d {
+                *last = d;
+                *n += 1;
+            }
+        }
+    }
+    let mut met: Vec<(u64, u64)> = by_ord.into_iter().map(|(o, (n, _))| (o, n)).collect();
+    met.sort_unstable();
+    met
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{Facet, FacetOptions, Schema};
+    use tantivy::{doc, Index};
+
+    #[test]
+    fn the_array_and_the_map_count_alike() {
+        let mut schema = Schema::builder();
+        let tags = schema.add_facet_field("tags", FacetOptions::default());
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        // Documents with no tag, one, several, and one value twice.
+        for n in 0..40u32 {
+            let mut d = doc!();
+            for v in 0..(n % 5) {
+                d.add_facet(tags, Facet::from(&format!("/theme/t{}", (n + v) % 7)));
+            }
+            if n % 6 == 0 {
+                d.add_facet(tags, Facet::from("/kind/plot"));
+                d.add_facet(tags, Facet::from("/kind/plot"));
+            }
+            writer.add_document(d).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let facets = searcher.segment_reader(0).facet_reader("tags").unwrap();
+        for docs in [
+            vec![],
+            vec![0],
+            vec![0, 6, 12],
+            (0..40).collect::<Vec<DocId>>(),
+        ] {
+            let dense = count_dense(&facets, &docs);
+            assert_eq!(dense, count_sparse(&facets, &docs), "{docs:?}");
+            let total_plot = docs.iter().filter(|d| *d % 6 == 0).count() as u64;
+            let plot_ord = (0..facets.num_facets() as u64).find(|&o| {
+                let mut f = Facet::root();
+                facets.facet_from_ord(o, &mut f).unwrap();
+                f.to_path_string() == "/kind/plot"
+            });
+            let counted = dense
+                .iter()
+                .find(|(o, _)| Some(*o) == plot_ord)
+                .map_or(0, |c| c.1);
+            assert_eq!(counted, total_plot, "a value tagged twice counts once");
+        }
     }
 }
