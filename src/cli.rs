@@ -25,8 +25,22 @@ pub use interrupt::EXIT_INTERRUPTED;
 pub fn parse() -> Cli {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if asks_for_help(&args) {
-        if let Some(parts) = corpus_parts(&args) {
-            if let Err(e) = with_part_help(Cli::command(), &parts).try_get_matches_from(&args) {
+        if let Some(corpus) = corpus_help(&args) {
+            let mut cmd = Cli::command();
+            if let Some(about) = &corpus.about {
+                // The long help repeats the first line: that line is the book's too.
+                let long = cmd.get_long_about().map(|l| l.to_string());
+                let rest = long
+                    .as_deref()
+                    .and_then(|l| l.split_once("\n\n"))
+                    .map(|(_, r)| r);
+                let long = rest.map_or_else(|| about.clone(), |r| format!("{about}\n\n{r}"));
+                cmd = cmd.about(about.clone()).long_about(long);
+            }
+            if let Some(parts) = &corpus.parts {
+                cmd = with_part_help(cmd, parts);
+            }
+            if let Err(e) = cmd.try_get_matches_from(&args) {
                 if matches!(
                     e.kind(),
                     clap::error::ErrorKind::DisplayHelp
@@ -55,10 +69,18 @@ fn asks_for_help(args: &[std::ffi::OsString]) -> bool {
             .is_some_and(|a| a == "help")
 }
 
-/// The parts of the lexicon of the corpus the arguments, `NLMG_CORPUS` or the current
-/// directory name, else of the shipped one: "1 (<name>), 2 (<name>)". `None` when it names none
-/// or cannot be read (the help then says where to look).
-fn corpus_parts(args: &[std::ffi::OsString]) -> Option<String> {
+/// What the help says of the corpus it is pointed at: the book and its parts.
+struct CorpusHelp {
+    /// "Search summaries of <author>'s "<title>"", when the lexicon's `[book]` names a title.
+    about: Option<String>,
+    /// "1 (<name>), 2 (<name>)", when the lexicon names parts.
+    parts: Option<String>,
+}
+
+/// The book and parts of the lexicon of the corpus the arguments, `NLMG_CORPUS` or the current
+/// directory name, else of the shipped one. `None` when it cannot be read (the help then keeps
+/// its general words and says where to look for parts).
+fn corpus_help(args: &[std::ffi::OsString]) -> Option<CorpusHelp> {
     use nlmg_search::lexicon::{Lexicon, LEXICON_FILE};
     let mut given = None;
     let mut it = args.iter().map(|a| a.to_string_lossy().into_owned());
@@ -93,7 +115,18 @@ fn corpus_parts(args: &[std::ffi::OsString]) -> Option<String> {
         .iter()
         .map(|p| format!("{} ({})", p.number, p.name))
         .collect();
-    (!names.is_empty()).then(|| names.join(", "))
+    let book = &lexicon.book;
+    let about = match (book.title.trim(), book.author.trim()) {
+        ("", _) => None,
+        (title, "") => Some(format!("Search summaries of \u{201C}{title}\u{201D}.")),
+        (title, author) => Some(format!(
+            "Search summaries of {author}\u{2019}s \u{201C}{title}\u{201D}."
+        )),
+    };
+    Some(CorpusHelp {
+        about,
+        parts: (!names.is_empty()).then(|| names.join(", ")),
+    })
 }
 
 /// The command with `--part`'s help naming `parts`, on the search and on every view.
@@ -116,7 +149,8 @@ fn with_part_help(cmd: clap::Command, parts: &str) -> clap::Command {
     cmd
 }
 
-/// Search summaries of Kazuo Ishiguro's "Never Let Me Go".
+// The help's first line names the book when the corpus's lexicon gives its title (`parse`).
+/// Search what has been written about a book: its summaries, study guides and notes.
 ///
 /// With a query, prints the passages that best answer it, best first, with the matching words
 /// highlighted and where each came from. The index is built on first use and refreshed when the

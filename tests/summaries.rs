@@ -478,19 +478,33 @@ fn the_readme_recipe_for_another_book_works() {
     assert_eq!(made, ["mybook", "mybook-index"]);
 }
 
-/// `--help` names the parts of the corpus it is pointed at, for the search and for the views.
+/// `--help` names the book and the parts of the corpus it is pointed at, for the search and
+/// for the views.
 #[test]
 fn part_help_names_the_corpus_s_own_parts() {
-    for (env, parts) in [
+    for (env, parts, book, other) in [
         (
             corpus("tests/fixtures/other-book", &[]),
             "1 (Netherfield), 2 (Hunsford), 3 (Pemberley)",
+            "Jane Austen\u{2019}s \u{201C}Pride and Prejudice\u{201D}",
+            "Never Let Me Go",
         ),
         (
             common::shipped(),
             "1 (Hailsham), 2 (the Cottages), 3 (carers and donors)",
+            "Kazuo Ishiguro\u{2019}s \u{201C}Never Let Me Go\u{201D}",
+            "Pride",
         ),
     ] {
+        for args in [&["--help"][..], &["-h"]] {
+            let out = env.cmd().args(args).output().unwrap();
+            let help = String::from_utf8(out.stdout).unwrap();
+            assert!(
+                help.lines().next().unwrap().contains(book),
+                "{args:?}: {help}"
+            );
+            assert!(!help.contains(other), "{args:?}: {help}");
+        }
         for args in [&["--help"][..], &["quotes", "--help"], &["help", "kwic"]] {
             let out = env.cmd().args(args).output().unwrap();
             assert!(out.status.success(), "{args:?}");

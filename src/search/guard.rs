@@ -45,7 +45,7 @@ pub(crate) fn nothing_to_search(original: &str, repaired: &str) -> Option<String
     match words.as_slice() {
         [] => Some(format!(
             "{q:?} has no word to search for: AND, OR, NOT, - and ( ) only join or exclude \
-             words; add one (for example: deferral AND Tommy)"
+             words; add one (for example: memory AND NOT childhood)"
         )),
         [one] if STOP_WORDS.contains(&one.as_str()) => Some(too_common(one)),
         _ => None,
