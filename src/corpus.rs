@@ -72,7 +72,8 @@ pub fn list_files(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Warning>)> {
             }),
         }
     }
-    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    // By name, each name taken out once: a comparison of two paths parses both.
+    files.sort_by_cached_key(|p| p.file_name().map(|n| n.to_os_string()));
     Ok((files, warnings))
 }
 
