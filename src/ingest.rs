@@ -188,16 +188,70 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
         ..Corpus::default()
     };
     let breaks = breaks(&rules);
-    for raw in raws {
-        out.bytes += raw.bytes;
+    let read = |raw: &corpus::RawSource| -> Vec<Passage> {
         let lines = clean::clean(&raw.text, raw.offset, &rules);
         let segments = segment::segment_with(&lines, &rules.layout, &breaks);
-        let default_kind = raw.default_kind.unwrap_or(Kind::Other);
-        let id = &raw.source.id;
-        for (seq, seg) in segments.iter().enumerate() {
+        passages_of(raw, &segments, &tagger)
+    };
+    // Each summary is cleaned, cut and tagged alone, so a large corpus is shared among the
+    // cores; a small one is not worth a thread.
+    let bytes: u64 = raws.iter().map(|r| r.bytes).sum();
+    let threads = if bytes < PARALLEL_FROM_BYTES {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    };
+    let per_source = each_source(&raws, threads, read);
+    for (raw, passages) in raws.into_iter().zip(per_source) {
+        out.bytes += raw.bytes;
+        out.passages.extend(passages);
+        out.sources.push(raw.source);
+    }
+    Ok(out)
+}
+
+/// Corpus size from which summaries are read on several threads.
+const PARALLEL_FROM_BYTES: u64 = 2_000_000;
+
+/// `read` of every source, in order, on up to `threads` threads, each taking a run of whole
+/// sources.
+fn each_source<T: Send>(
+    raws: &[corpus::RawSource],
+    threads: usize,
+    read: impl Fn(&corpus::RawSource) -> T + Sync,
+) -> Vec<T> {
+    if threads < 2 || raws.len() < 2 {
+        return raws.iter().map(&read).collect();
+    }
+    let run = raws.len().div_ceil(threads);
+    let read = &read;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = raws
+            .chunks(run)
+            .map(|chunk| scope.spawn(move || chunk.iter().map(read).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// The passages of one summary: its segments, tagged.
+fn passages_of(
+    raw: &corpus::RawSource,
+    segments: &[segment::Segment],
+    tagger: &Tagger,
+) -> Vec<Passage> {
+    let default_kind = raw.default_kind.unwrap_or(Kind::Other);
+    let id = &raw.source.id;
+    segments
+        .iter()
+        .enumerate()
+        .map(|(seq, seg)| {
             let tags = tagger.tag(seg, default_kind);
             let seq = seq as u32;
-            out.passages.push(Passage {
+            Passage {
                 id: format!("{id}:{seq}"),
                 source: id.clone(),
                 seq,
@@ -212,11 +266,9 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
                 prev: seq.checked_sub(1).map(|p| format!("{id}:{p}")),
                 next: (seq as usize + 1 < segments.len()).then(|| format!("{id}:{}", seq + 1)),
                 provenance: tags.provenance,
-            });
-        }
-        out.sources.push(raw.source);
-    }
-    Ok(out)
+            }
+        })
+        .collect()
 }
 
 /// What segmentation needs from the rules: the part openings that cut a paragraph, and the
@@ -271,6 +323,22 @@ mod tests {
         assert_eq!(g[0].everyday, ["postpone"]);
         assert_eq!(g[1].term, "carer");
         assert_eq!(families(&lexicon), [["defer", "Deferral", "deferred"]]);
+    }
+
+    #[test]
+    fn sources_read_on_several_threads_come_back_in_their_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in 0..7 {
+            std::fs::write(dir.path().join(format!("s{n}.txt")), "x".repeat(n + 1)).unwrap();
+        }
+        let (raws, _) = corpus::read_sources(dir.path()).unwrap();
+        let read = |r: &corpus::RawSource| (r.source.id.clone(), r.text.len());
+        let one = each_source(&raws, 1, read);
+        assert_eq!(one.len(), 7);
+        assert_eq!(one[6], ("s6".to_string(), 7));
+        for threads in [2, 3, 7, 16] {
+            assert_eq!(each_source(&raws, threads, read), one, "{threads} threads");
+        }
     }
 
     #[test]
