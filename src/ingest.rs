@@ -188,10 +188,12 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
         ..Corpus::default()
     };
     let breaks = breaks(&rules);
-    let read = |raw: &corpus::RawSource| -> Vec<Passage> {
-        let lines = clean::clean(&raw.text, raw.offset, &rules);
-        let segments = segment::segment_with(&lines, &rules.layout, &breaks);
-        passages_of(raw, &segments, &tagger)
+    let read = |(rules, breaks, tagger): &(Rules, segment::Breaks, Tagger),
+                raw: &corpus::RawSource|
+     -> Vec<Passage> {
+        let lines = clean::clean(&raw.text, raw.offset, rules);
+        let segments = segment::segment_with(&lines, &rules.layout, breaks);
+        passages_of(raw, &segments, tagger)
     };
     // Each summary is cleaned, cut and tagged alone, so a large corpus is shared among the
     // cores; a small one is not worth a thread.
@@ -201,7 +203,7 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     };
-    let per_source = each_source(&raws, threads, read);
+    let per_source = each_source(&raws, threads, &(rules, breaks, tagger), read);
     for (raw, passages) in raws.into_iter().zip(per_source) {
         out.bytes += raw.bytes;
         out.passages.extend(passages);
@@ -213,28 +215,43 @@ pub fn ingest(corpus_dir: &Path) -> Result<Corpus> {
 /// Corpus size from which summaries are read on several threads.
 const PARALLEL_FROM_BYTES: u64 = 2_000_000;
 
-/// `read` of every source, in order, on up to `threads` threads, each taking a run of whole
-/// sources.
-fn each_source<T: Send>(
+/// `read` of every source, in order, on up to `threads` threads. Each thread takes the next
+/// source not yet taken (summaries differ in size by a factor of ten or more, so fixed shares
+/// would leave one thread working alone at the end), with its own copy of `state`: a compiled
+/// pattern shared between threads hands its scratch space out under a lock, at every match.
+fn each_source<S: Clone + Send + Sync, T: Send>(
     raws: &[corpus::RawSource],
     threads: usize,
-    read: impl Fn(&corpus::RawSource) -> T + Sync,
+    state: &S,
+    read: impl Fn(&S, &corpus::RawSource) -> T + Sync,
 ) -> Vec<T> {
     if threads < 2 || raws.len() < 2 {
-        return raws.iter().map(&read).collect();
+        return raws.iter().map(|r| read(state, r)).collect();
     }
-    let run = raws.len().div_ceil(threads);
-    let read = &read;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = raws
-            .chunks(run)
-            .map(|chunk| scope.spawn(move || chunk.iter().map(read).collect::<Vec<_>>()))
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (read, next) = (&read, &next);
+    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.min(raws.len()))
+            .map(|_| {
+                let state = state.clone();
+                scope.spawn(move || {
+                    let mut mine = vec![];
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(raw) = raws.get(i) else { break };
+                        mine.push((i, read(&state, raw)));
+                    }
+                    mine
+                })
+            })
             .collect();
         handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
-    })
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
 }
 
 /// The passages of one summary: its segments, tagged.
@@ -332,12 +349,16 @@ mod tests {
             std::fs::write(dir.path().join(format!("s{n}.txt")), "x".repeat(n + 1)).unwrap();
         }
         let (raws, _) = corpus::read_sources(dir.path()).unwrap();
-        let read = |r: &corpus::RawSource| (r.source.id.clone(), r.text.len());
-        let one = each_source(&raws, 1, read);
+        let read = |_: &(), r: &corpus::RawSource| (r.source.id.clone(), r.text.len());
+        let one = each_source(&raws, 1, &(), read);
         assert_eq!(one.len(), 7);
         assert_eq!(one[6], ("s6".to_string(), 7));
         for threads in [2, 3, 7, 16] {
-            assert_eq!(each_source(&raws, threads, read), one, "{threads} threads");
+            assert_eq!(
+                each_source(&raws, threads, &(), read),
+                one,
+                "{threads} threads"
+            );
         }
     }
 
