@@ -174,7 +174,7 @@ pub fn read_meta(index_dir: &Path) -> Result<IndexMeta> {
     let meta = read_head(&dir)?;
     let path = dir.join(SECTIONS_FILE);
     let file = fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
-    Ok(meta.with_sections(read_sections(file, &path)?))
+    Ok(meta.with_sections(read_sections(&file, &path)?))
 }
 
 /// Reads a generation's meta without its section lists ([`IndexMeta::sections`] empty, no
@@ -189,7 +189,7 @@ pub fn read_head(generation: &Path) -> Result<IndexMeta> {
 /// Reads the section lists from an open [`SECTIONS_FILE`] (`path` names it in errors). An
 /// engine opens the file with the index and reads it when first asked, so it reads the
 /// generation it opened even if a rebuild has removed that generation since.
-pub fn read_sections(mut file: fs::File, path: &Path) -> Result<SectionLists> {
+pub fn read_sections(mut file: &fs::File, path: &Path) -> Result<SectionLists> {
     use std::io::Read;
     let mut bytes = vec![];
     file.read_to_end(&mut bytes)

@@ -211,7 +211,7 @@ fn build_swaps_generations_and_keeps_one_segment() {
     assert!(head.sections.is_empty() && head.values("heading").is_empty());
     assert_eq!(head.values("theme"), meta.values("theme"));
     let lists = super::read_sections(
-        fs::File::open(second.join(super::SECTIONS_FILE)).unwrap(),
+        &fs::File::open(second.join(super::SECTIONS_FILE)).unwrap(),
         &second,
     )
     .unwrap();

@@ -157,8 +157,8 @@ pub struct Engine {
     head: IndexMeta,
     /// The whole meta, read from `sections` when first asked for ([`Engine::meta`]).
     meta: OnceLock<IndexMeta>,
-    /// The section lists' file, opened with the index and read only if asked for.
-    sections: Mutex<Option<(std::fs::File, PathBuf)>>,
+    /// The section lists' file and its path, opened with the index and read only if asked for.
+    sections: (std::fs::File, PathBuf),
     lexicon: Lexicon,
     analyzer: TextAnalyzer,
     /// The lexicon analysed once: everyday phrases, spellings and families as stems.
@@ -243,7 +243,7 @@ impl Engine {
             fields,
             head,
             meta: OnceLock::new(),
-            sections: Mutex::new(Some((sections, sections_path))),
+            sections: (sections, sections_path),
             lexicon,
             analyzer,
             glossary,
@@ -257,13 +257,9 @@ impl Engine {
     /// given without them (a search never needs them; a listing shows none).
     pub fn meta(&self) -> &IndexMeta {
         self.meta.get_or_init(|| {
-            let file = self
-                .sections
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take();
-            let lists = file.and_then(|(f, path)| index::read_sections(f, &path).ok());
-            self.head.clone().with_sections(lists.unwrap_or_default())
+            let (file, path) = &self.sections;
+            let lists = index::read_sections(file, path).unwrap_or_default();
+            self.head.clone().with_sections(lists)
         })
     }
 

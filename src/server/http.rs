@@ -143,24 +143,37 @@ fn parse_head(buf: &[u8]) -> Result<Option<(usize, Head)>, Refused> {
     let mut body = Body::None;
     let mut expect_continue = false;
     for h in req.headers.iter() {
+        let Some(name) = [
+            "connection",
+            "content-length",
+            "transfer-encoding",
+            "expect",
+        ]
+        .into_iter()
+        .find(|n| h.name.eq_ignore_ascii_case(n)) else {
+            // Most headers (user agent, cookies, accepted types) say nothing to the connection.
+            continue;
+        };
         let value = String::from_utf8_lossy(h.value).to_ascii_lowercase();
-        if h.name.eq_ignore_ascii_case("connection") {
-            let tokens: Vec<&str> = value.split(',').map(str::trim).collect();
-            if tokens.contains(&"close") {
-                close = true;
-            } else if tokens.contains(&"keep-alive") {
-                close = false;
+        match name {
+            "connection" => {
+                let tokens: Vec<&str> = value.split(',').map(str::trim).collect();
+                if tokens.contains(&"close") {
+                    close = true;
+                } else if tokens.contains(&"keep-alive") {
+                    close = false;
+                }
             }
-        } else if h.name.eq_ignore_ascii_case("content-length") {
-            let n = value.trim().parse().map_err(|_| Refused::BadLength)?;
-            if matches!(body, Body::Length(m) if m != n) {
-                return Err(Refused::BadLength);
+            "content-length" => {
+                let n = value.trim().parse().map_err(|_| Refused::BadLength)?;
+                if matches!(body, Body::Length(m) if m != n) {
+                    return Err(Refused::BadLength);
+                }
+                body = Body::Length(n);
             }
-            body = Body::Length(n);
-        } else if h.name.eq_ignore_ascii_case("transfer-encoding") && value.contains("chunked") {
-            body = Body::Chunked;
-        } else if h.name.eq_ignore_ascii_case("expect") && value.trim() == "100-continue" {
-            expect_continue = true;
+            "transfer-encoding" if value.contains("chunked") => body = Body::Chunked,
+            "expect" if value.trim() == "100-continue" => expect_continue = true,
+            _ => {}
         }
     }
     Ok(Some((
@@ -354,6 +367,13 @@ mod tests {
                 Body::None,
             ),
             ("HEAD /x HTTP/1.0\r\n\r\n", "HEAD", "/x", true, Body::None),
+            (
+                "GET / HTTP/1.1\r\nX-Connection: close\r\nUser-Agent: close\r\n\r\n",
+                "GET",
+                "/",
+                false,
+                Body::None,
+            ),
             (
                 "GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n",
                 "GET",
