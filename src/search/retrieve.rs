@@ -524,20 +524,27 @@ impl Engine {
                 }
             }
         }
+        // A thing's fate is said of the thing: its words count only beside the thing.
+        let mut thing_stems: Vec<&str> = vec![];
         if let Some(r) = u.rule {
             // Words the answer to this kind of question tends to use.
             // Shown like any expansion: "what happened to → donation, completes, …".
             for (word, stem) in answers(u, r) {
                 // A thing's fate is said in few words ("closed"): they weigh like the
                 // question's own.
-                let thing = !u.names_character && r.thing_answers.iter().any(|(_, t)| t == stem);
+                let thing = u.about_thing && r.thing_answers.iter().any(|(_, t)| t == stem);
                 let weight = if thing {
                     THING_ANSWER_BOOST
                 } else {
                     r.answer_weight
                 };
-                if extra.add(stem, weight) && !u.asked.is_empty() {
-                    push_expansion(shown, &u.asked, word);
+                if extra.add(stem, weight) {
+                    if thing {
+                        thing_stems.push(stem);
+                    }
+                    if !u.asked.is_empty() {
+                        push_expansion(shown, &u.asked, word);
+                    }
                 }
             }
         }
@@ -565,11 +572,46 @@ impl Engine {
                 extra.add(&v, EXPANSION_BOOST);
             }
         }
+        let mut fate: Vec<Clause> = vec![];
         for (s, weight) in extra.added {
-            clauses.push(term_q(self.fields.text, &s, weight));
+            if thing_stems.contains(&s.as_str()) {
+                fate.push(term_q(self.fields.text, &s, weight));
+            } else {
+                clauses.push(term_q(self.fields.text, &s, weight));
+            }
             highlight.words.insert(s);
         }
+        if !fate.is_empty() {
+            clauses.extend(self.beside_the_thing(u, fate));
+        }
         clauses
+    }
+
+    /// The words for a thing's fate, counted only in passages that name the thing: a word of
+    /// the question other than a character's name ("closed" for "what happened to Hailsham"
+    /// where Hailsham is named, not where another place closes).
+    fn beside_the_thing(&self, u: &Understanding, fate: Vec<Clause>) -> Option<Clause> {
+        let names: Vec<&String> = u.named.iter().flat_map(|n| &n.spellings).collect();
+        let thing: Vec<Clause> = u
+            .words_read()
+            .into_iter()
+            .filter(|s| !names.iter().any(|n| n.as_str() == *s))
+            .map(|s| term_q(self.fields.text, s, 1.0))
+            .collect();
+        if thing.is_empty() {
+            return None;
+        }
+        let both = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(BooleanQuery::new(fate))),
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(BooleanQuery::new(thing)),
+                    0.0,
+                )),
+            ),
+        ]);
+        Some((Occur::Should, Box::new(both)))
     }
 
     /// A question asking what a term is: what the summaries call the term, the passages the
@@ -745,10 +787,10 @@ impl Engine {
 /// What answers the question: about a character, the intent's answers; about a place or a
 /// thing (no character named), its answers for things first.
 fn answers<'r>(u: &Understanding, r: &'r IntentRule) -> Vec<&'r (String, String)> {
-    if u.names_character {
-        r.answers.iter().collect()
-    } else {
+    if u.about_thing {
         r.thing_answers.iter().chain(&r.answers).collect()
+    } else {
+        r.answers.iter().collect()
     }
 }
 

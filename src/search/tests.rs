@@ -1007,6 +1007,29 @@ fn a_where_question_searches_the_other_places() {
     assert_eq!(ids(&plain)[0], "notes:0", "{:?}", ids(&plain));
 }
 
+#[test]
+fn a_things_fate_counts_only_beside_the_thing() {
+    // Reads the built-in "what happened to" intent: its answers for a thing's fate.
+    let (_dir, engine) = plain_engine(
+        &[
+            (Kind::Plot, "The cottages were closed and sold long ago."),
+            (Kind::Plot, "Hailsham stands in the countryside."),
+            (Kind::Plot, "Rumours say that Hailsham has closed."),
+            (Kind::Analysis, "Memory shapes how Kathy tells her story."),
+        ],
+        &[],
+    );
+    let r = search_with(&engine, "what happened to hailsham", "full");
+    assert_eq!(ids(&r)[0], "notes:2", "{:?}", ids(&r));
+    // "Closed" said of another place is no answer: that passage does not match at all.
+    assert!(!ids(&r).contains(&"notes:0"), "{:?}", ids(&r));
+    let fate = r.expansions.iter().find(|e| e.from == "what happened to");
+    assert!(
+        fate.is_some_and(|e| e.to.iter().any(|t| t == "closed")),
+        "{fate:?}"
+    );
+}
+
 proptest::proptest! {
     #[test]
     fn repair_never_panics_and_keeps_parens_balanced(q in "[a-z \"()*^:+\\-']{0,60}") {

@@ -97,9 +97,9 @@ pub(super) struct Understanding<'g> {
     pub(super) read_as: Vec<String>,
     /// Characters named, each once, in query order.
     pub(super) named: Vec<Named>,
-    /// Whether any word names a character (as typed or corrected), whatever the ranking
-    /// weighs: a question that names none asks about a place or a thing.
-    pub(super) names_character: bool,
+    /// Whether the question asks about a place or a thing: it names no character (as typed or
+    /// corrected, whatever the ranking weighs).
+    pub(super) about_thing: bool,
 }
 
 impl Understanding<'_> {
@@ -218,7 +218,7 @@ impl Engine {
             vec![]
         };
         // A question naming no character asks about a place or a thing.
-        let names_character = content.iter().zip(&corrected).any(|((w, _), c)| {
+        let about_thing = !content.iter().zip(&corrected).any(|((w, _), c)| {
             self.lexicon.character(w).is_some() || self.lexicon.character(c).is_some()
         });
         // A question asking for a kind of answer ("how long" → a number) is told so: the
@@ -241,7 +241,7 @@ impl Engine {
             corrected,
             read_as,
             named,
-            names_character,
+            about_thing,
         }))
     }
 
