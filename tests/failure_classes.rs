@@ -1,8 +1,8 @@
 //! The classes of failure a new user meets (issue 20), each on passages of the real corpus: a
 //! short misspelt name, a miss that looks like a hit, a loose stem taken for a word, a person
-//! asked for by role, the fate of a place, a cause said in other words, two people together,
-//! an affixed form and a half-remembered quotation. Each test states what a reader expects of
-//! the first few hits, through the binary's JSON.
+//! asked for by role, the fate of a place or of a character's thing, a cause said in other
+//! words, two people together, an affixed form and a half-remembered quotation. Each test
+//! states what a reader expects of the first few hits, through the binary's JSON.
 
 mod common;
 
@@ -201,6 +201,27 @@ fn what_happened_to_a_place_is_its_fate_not_a_death() {
         "{}",
         shown(&hits)
     );
+}
+
+/// A character named as the owner of something ("Tommy's drawings") does not make the question
+/// one about the person: what happened to a thing is still its fate, searched by the words for
+/// a thing's fate; "what happened to Ruth" still asks about her.
+#[test]
+fn what_happened_to_a_characters_thing_is_the_things_fate() {
+    let fate_of_a_thing = |q: &str| {
+        let (_, summary, _) = top(&[q], 3);
+        summary
+            .expansions
+            .iter()
+            .filter(|e| e.from == "what happened to")
+            .any(|e| e.to.iter().any(|t| t == "closed"))
+    };
+    assert!(fate_of_a_thing("what happened to tommy's drawings"));
+    assert!(fate_of_a_thing("what happened to hailsham"));
+    assert!(!fate_of_a_thing("what happened to ruth"));
+    assert!(!fate_of_a_thing(
+        "what happened to kathy and tommy's drawings"
+    ));
 }
 
 // ------------------------------------------------------------------ causes in other words

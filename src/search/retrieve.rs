@@ -785,7 +785,7 @@ impl Engine {
 }
 
 /// What answers the question: about a character, the intent's answers; about a place or a
-/// thing (no character named), its answers for things first.
+/// thing (no character named, or one only as its owner), its answers for things first.
 fn answers<'r>(u: &Understanding, r: &'r IntentRule) -> Vec<&'r (String, String)> {
     if u.about_thing {
         r.thing_answers.iter().chain(&r.answers).collect()

@@ -98,7 +98,8 @@ pub(super) struct Understanding<'g> {
     /// Characters named, each once, in query order.
     pub(super) named: Vec<Named>,
     /// Whether the question asks about a place or a thing: it names no character (as typed or
-    /// corrected, whatever the ranking weighs).
+    /// corrected, whatever the ranking weighs), or names one only as an owner ("Tommy's
+    /// drawings").
     pub(super) about_thing: bool,
 }
 
@@ -217,10 +218,18 @@ impl Engine {
         } else {
             vec![]
         };
-        // A question naming no character asks about a place or a thing.
-        let about_thing = !content.iter().zip(&corrected).any(|((w, _), c)| {
-            self.lexicon.character(w).is_some() || self.lexicon.character(c).is_some()
-        });
+        // A question naming no character, or one only as an owner, asks about a place or a
+        // thing.
+        let names: Vec<usize> = content
+            .iter()
+            .zip(&corrected)
+            .zip(&content_at)
+            .filter(|(((w, _), c), _)| {
+                self.lexicon.character(w).is_some() || self.lexicon.character(c).is_some()
+            })
+            .map(|(_, &at)| at)
+            .collect();
+        let about_thing = about_thing(&words, &content_at, &names);
         // A question asking for a kind of answer ("how long" → a number) is told so: the
         // reader sees why passages giving one lead.
         if let Some(t) = rule.and_then(|r| r.answer_type.as_deref()) {
@@ -583,6 +592,17 @@ fn words_of(q: &str, analyzer: &mut TextAnalyzer) -> Vec<(String, String)> {
     words
 }
 
+/// Whether a question asks about a place or a thing rather than a person: it names no
+/// character, or every name it gives is an owner's, a possessive before a word that carries
+/// meaning ("what happened to Tommy's drawings": the name, the "s" the tokenizer splits from
+/// it, then the thing owned). `names` are the positions in `words` of the names,
+/// `content_at` those of the words that carry meaning.
+fn about_thing(words: &[(String, String)], content_at: &[usize], names: &[usize]) -> bool {
+    names.iter().all(|&at| {
+        words.get(at + 1).is_some_and(|(w, _)| w == "s") && content_at.contains(&(at + 2))
+    })
+}
+
 /// Positions in `words` of the words that carry meaning (every word without `stopwords`).
 fn content_positions(words: &[(String, String)], ranking: Ranking) -> Vec<usize> {
     if ranking.stopwords {
@@ -616,4 +636,51 @@ pub(super) fn letters_apart(a: &[u8; 32], b: &[u8; 32]) -> u32 {
         .zip(b)
         .map(|(x, y)| u32::from(x.abs_diff(*y)))
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::about_thing;
+
+    /// (word, stem) pairs for a question's words: the stems do not matter here.
+    fn words(q: &str) -> Vec<(String, String)> {
+        q.split_whitespace()
+            .map(|w| (w.to_string(), w.to_string()))
+            .collect()
+    }
+
+    /// Positions of the words that carry meaning: here, every word after the three that ask
+    /// ("what happened to"), lone letters aside.
+    fn content(words: &[(String, String)]) -> Vec<usize> {
+        (3..words.len()).filter(|&i| words[i].0.len() > 1).collect()
+    }
+
+    #[test]
+    fn a_question_naming_no_one_asks_about_a_thing() {
+        let w = words("what happened to hailsham");
+        assert!(about_thing(&w, &content(&w), &[]));
+    }
+
+    #[test]
+    fn a_question_naming_a_person_asks_about_the_person() {
+        let w = words("what happened to ruth");
+        assert!(!about_thing(&w, &content(&w), &[3]));
+        // A possessive with nothing after it is still the person.
+        let w = words("what happened to ruth s");
+        assert!(!about_thing(&w, &content(&w), &[3]));
+        // Nor does a common word after it make a thing ("Ruth's the one").
+        let w = words("what happened to ruth s the");
+        assert!(!about_thing(&w, &[3], &[3]));
+    }
+
+    #[test]
+    fn a_name_as_an_owner_asks_about_what_is_owned() {
+        let w = words("what happened to tommy s drawings");
+        assert!(about_thing(&w, &content(&w), &[3]));
+        // Every name must be an owner's: one named plainly makes it a question about a person.
+        let w = words("what happened to kathy and tommy s drawings");
+        assert!(!about_thing(&w, &content(&w), &[3, 5]));
+        let w = words("what happened to kathy s tape and tommy s drawings");
+        assert!(about_thing(&w, &content(&w), &[3, 7]));
+    }
 }
