@@ -4,7 +4,8 @@
 //! [`corpus`] (read files) → [`clean`] → [`segment`] → [`tag`] (all driven by [`ingest`]) →
 //! [`mark`] (what each passage explains and answers) → [`index`] → [`search`] → [`excerpt`] → [`output`]. [`commands`] is the command layer that
 //! the binary dispatches to. Only `index`, `search` and `excerpt` name tantivy types.
-//! [`dedup`] and [`similar`] work out, at index time, what a search compares passages by.
+//! [`dedup`] and [`similar`] work out, at index time, what a search compares passages by;
+//! [`forms`] which words share a stem without being one word.
 //! [`views`] browse what the index holds (quotations, concordance, dispersion, characters ×
 //! themes, character cards) over passages selected as a search selects them.
 //! [`eval`] stands beside the pipeline: it scores search results against judged questions;
@@ -23,6 +24,7 @@ pub mod error;
 pub mod eval;
 pub mod excerpt;
 pub mod export;
+pub mod forms;
 pub mod index;
 pub mod ingest;
 pub mod lexicon;

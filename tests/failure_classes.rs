@@ -1,8 +1,9 @@
 //! The classes of failure a new user meets (issue 20), each on passages of the real corpus: a
-//! short misspelt name, a miss that looks like a hit, a loose stem taken for a word, a person
-//! asked for by role, the fate of a place or of a character's thing, a cause said in other
-//! words, two people together, an affixed form and a half-remembered quotation. Each test
-//! states what a reader expects of the first few hits, through the binary's JSON.
+//! short misspelt name, a miss that looks like a hit, a loose stem taken for a word, a word
+//! stemmed like another, a person asked for by role, the fate of a place or of a character's
+//! thing, a cause said in other words, two people together, an affixed form and a
+//! half-remembered quotation. Each test states what a reader expects of the first few hits,
+//! through the binary's JSON.
 
 mod common;
 
@@ -152,6 +153,27 @@ fn a_word_is_not_matched_by_a_longer_word_that_begins_with_it() {
     assert!(!words.iter().any(|w| w == "indeed"), "{words:?}");
     assert_eq!(code, 1, "{}", shown(&hits));
     assert_eq!(summary.unmatched, ["index"]);
+}
+
+/// A word the English stemmer cuts like another word ("experiment" and "experience" are both
+/// "experi") finds the passages using its own forms first, not those using the other word.
+#[test]
+fn a_word_stemmed_like_another_finds_its_own_forms_first() {
+    let (hits, _, code) = top(&["experiment"], 3);
+    assert_eq!(code, 0, "nothing found for experiment");
+    assert_eq!(hits.len(), 3, "{}", shown(&hits));
+    assert!(
+        hits.iter().all(|h| holds(h, &["experiment"])),
+        "{}",
+        shown(&hits)
+    );
+    // And the other way round.
+    let (hits, _, _) = top(&["experiences"], 3);
+    assert!(
+        hits.iter().all(|h| holds(h, &["experience"])),
+        "{}",
+        shown(&hits)
+    );
 }
 
 // ------------------------------------------------------------------ a person asked for by role

@@ -1,7 +1,7 @@
 //! Building a generation: every passage as a document (text, tags, order, near-duplicate
 //! group, signature, marks), written beside the live generation and swapped in once complete.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -160,7 +160,10 @@ fn write_generation(
         passages: corpus.passages.len(),
     });
     let groups = crate::dedup::groups(&corpus.passages);
-    let mut signatures = signature_counts(corpus, &mut analyzer).into_signatures();
+    let counts = word_counts(corpus);
+    let colliding = colliding_words(&counts, &mut analyzer);
+    let (signature_counts, forms) = signature_counts(corpus, &mut analyzer, &colliding);
+    let mut signatures = signature_counts.into_signatures();
     let mut marker = Marker::with(corpus, analyzer.clone());
     for (order, p) in corpus.passages.iter().enumerate() {
         let prev = order
@@ -174,6 +177,11 @@ fn write_generation(
         let mut d = document(&f, p, prev, order as u64, groups[order] as u64)?;
         let signature = signatures.next().unwrap_or_default();
         d.add_bytes(f.signature, &signature.encode());
+        // The words of the passage whose stem another word shares ("experiment" beside
+        // "experience"), as written, so a search can tell the one from the other.
+        for w in &forms[order] {
+            d.add_text(f.forms, w);
+        }
         let marks = marker.marks(p);
         for term in &marks.explains {
             d.add_text(f.glossed, term);
@@ -200,49 +208,83 @@ fn write_generation(
     let segments = index.searchable_segment_ids().map_err(tantivy_error)?.len();
     write_meta(dir, IndexMeta::from_corpus(corpus))?;
     let words_path = dir.join(WORDS_FILE);
-    write_synced(&words_path, &wordlist::encode(&word_counts(corpus)))?;
+    write_synced(&words_path, &wordlist::encode(&counts))?;
     sync_dir(dir);
     Ok(segments)
 }
 
+/// The corpus's words (lower case) whose stem another of its words shares without being a
+/// form of the same word ([`crate::forms::colliding`]): "experiment" and "experience".
+pub(super) fn colliding_words(
+    counts: &BTreeMap<String, u32>,
+    analyzer: &mut TextAnalyzer,
+) -> HashSet<String> {
+    let stemmed: Vec<(&str, String)> = counts
+        .keys()
+        .filter_map(|w| match analyse(analyzer, w).as_slice() {
+            [stem] => Some((w.as_str(), stem.clone())),
+            _ => None,
+        })
+        .collect();
+    crate::forms::colliding(stemmed.iter().map(|(w, s)| (*w, s.as_str())))
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
 /// What each passage's [`Signature`] is made from: the stems of its text without stop words
-/// or lone letters (the tail of "Ruth's"), which say nothing about what a passage is about.
+/// or lone letters (the tail of "Ruth's"), which say nothing about what a passage is about;
+/// and, from the same pass, each passage's words of `colliding` (lower case, each once).
 ///
 /// The analyzer's filters treat each word alone, so each distinct word as written is analysed
 /// once and its stem's id remembered: this pass then costs a split and a lookup per word, not
 /// a second run of the whole analyzer over the corpus.
-fn signature_counts(corpus: &Corpus, analyzer: &mut TextAnalyzer) -> similar::Counts {
-    let stop: std::collections::HashSet<String> = crate::lexicon::STOP_WORDS
+pub(super) fn signature_counts(
+    corpus: &Corpus,
+    analyzer: &mut TextAnalyzer,
+    colliding: &HashSet<String>,
+) -> (similar::Counts, Vec<Vec<String>>) {
+    let stop: HashSet<String> = crate::lexicon::STOP_WORDS
         .iter()
         .flat_map(|w| analyse(analyzer, w))
         .collect();
     let mut vocab = similar::Vocabulary::default();
-    let mut id_of: HashMap<String, Option<u32>> = HashMap::new();
+    // Word as written → its stem's id, and the word in lower case when it is a colliding one.
+    type Seen = (Option<u32>, Option<String>);
+    let mut id_of: HashMap<String, Seen> = HashMap::new();
     let mut words = SimpleTokenizer::default();
     let mut counts = similar::Counts::default();
+    let mut forms: Vec<Vec<String>> = Vec::with_capacity(corpus.passages.len());
     for p in &corpus.passages {
         let mut ids = vec![];
+        let mut own: Vec<String> = vec![];
         let mut stream = words.token_stream(&p.text);
         while stream.advance() {
             let word = stream.token().text.as_str();
-            let id = match id_of.get(word) {
-                Some(id) => *id,
-                None => {
-                    let id = match analyse(analyzer, word).as_slice() {
-                        [stem] if stem.chars().nth(1).is_some() && !stop.contains(stem) => {
-                            Some(vocab.id(stem))
-                        }
-                        _ => None,
-                    };
-                    id_of.insert(word.to_string(), id);
-                    id
+            if !id_of.contains_key(word) {
+                let id = match analyse(analyzer, word).as_slice() {
+                    [stem] if stem.chars().nth(1).is_some() && !stop.contains(stem) => {
+                        Some(vocab.id(stem))
+                    }
+                    _ => None,
+                };
+                let lower = word.to_lowercase();
+                let form = colliding.contains(&lower).then_some(lower);
+                id_of.insert(word.to_string(), (id, form));
+            }
+            if let Some((id, form)) = id_of.get(word) {
+                ids.extend(*id);
+                if let Some(form) = form {
+                    if !own.contains(form) {
+                        own.push(form.clone());
+                    }
                 }
-            };
-            ids.extend(id);
+            }
         }
         counts.add(ids);
+        forms.push(own);
     }
-    counts
+    (counts, forms)
 }
 
 /// Lower-case words of the text and headings → passages using them.

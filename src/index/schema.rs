@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 
 /// Bump whenever the fields, the analyzer or the meaning of a stored value changes: an index
 /// with another version is rebuilt rather than misread.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Handles to the schema's fields.
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +46,11 @@ pub(crate) struct Fields {
     /// The kinds of answer the passage offers (lexicon `[[answer_type]]` names: "number"), and
     /// each with the stem of every word beside it ([`answer_beside`]: "number:donat").
     pub answers: Field,
+    /// The passage's words (lower case, as written, each once) whose stem another word of the
+    /// corpus shares without being a form of the same word ([`crate::forms`]): "experiment"
+    /// where "experience" is stemmed alike, so a search can tell which of the two a passage
+    /// uses.
+    pub forms: Field,
 }
 
 pub(crate) fn schema() -> (Schema, Fields) {
@@ -68,6 +73,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
     let signature = b.add_bytes_field("signature", BytesOptions::default().set_fast());
     let glossed = b.add_text_field("glossed", tantivy::schema::STRING);
     let answers = b.add_text_field("answers", tantivy::schema::STRING);
+    let forms = b.add_text_field("forms", tantivy::schema::STRING);
     (
         b.build(),
         Fields {
@@ -84,6 +90,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
             context,
             glossed,
             answers,
+            forms,
         },
     )
 }
@@ -108,6 +115,7 @@ pub(crate) fn fields(schema: &Schema) -> Result<Fields> {
         context: f("context")?,
         glossed: f("glossed")?,
         answers: f("answers")?,
+        forms: f("forms")?,
     })
 }
 

@@ -7,7 +7,7 @@ use tantivy::tokenizer::{
     LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream,
 };
 
-use super::build::word_counts;
+use super::build::{colliding_words, signature_counts, word_counts};
 use super::meta::{freshness, STAMP_FILE};
 use super::store::{CURRENT_FILE, LOCK_FILE};
 use super::*;
@@ -323,4 +323,29 @@ fn status_tells_missing_fresh_stale_old_and_damaged() {
         status(dir.path(), corpus_dir.path()),
         IndexStatus::Damaged(_)
     ));
+}
+
+#[test]
+fn words_sharing_a_stem_but_not_a_word_are_marked_in_their_passages() {
+    let mut c = corpus("forms");
+    c.passages = vec![
+        passage("a", 0, "The Experiment failed; experiments fail."),
+        passage("a", 1, "Her experiences taught her."),
+        passage("a", 2, "Donors donate; a donation is made."),
+    ];
+    let mut a = analyzer();
+    let colliding = colliding_words(&word_counts(&c), &mut a);
+    let mut marked: Vec<&str> = colliding.iter().map(String::as_str).collect();
+    marked.sort_unstable();
+    // "donate" and "donation" are one word's forms: not marked.
+    assert_eq!(marked, ["experiences", "experiment", "experiments"]);
+    let (_, forms) = signature_counts(&c, &mut a, &colliding);
+    assert_eq!(
+        forms,
+        [
+            vec!["experiment", "experiments"],
+            vec!["experiences"],
+            vec![]
+        ]
+    );
 }

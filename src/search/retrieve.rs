@@ -193,11 +193,19 @@ impl Engine {
             alts.sort_unstable();
             alts.dedup();
             let mut any: Vec<Clause> = vec![];
+            // A word whose stem another word shares is found in the text only in its own forms
+            // ("experiment", not "experience").
+            let own = &u.own_forms[i];
             for a in alts {
-                any.push(term_q(self.fields.text, &a, 1.0));
+                if own.is_empty() || a != u.read_as[i] {
+                    any.push(term_q(self.fields.text, &a, 1.0));
+                }
                 if ranking.heading {
                     any.push(term_q(self.fields.section, &a, 1.0));
                 }
+            }
+            for form in own {
+                any.push(term_q(self.fields.forms, form, 1.0));
             }
             clauses.push(any_const(any, COVERAGE_BOOST));
         }

@@ -1030,6 +1030,33 @@ fn a_things_fate_counts_only_beside_the_thing() {
     );
 }
 
+#[test]
+fn a_word_whose_stem_another_word_shares_finds_its_own_forms_first() {
+    // "experiment" and "experience" are stemmed alike ("experi").
+    let (_dir, engine) = plain_engine(
+        &[
+            (
+                Kind::Analysis,
+                "Experience shapes them: the experience of loss, experiences shared.",
+            ),
+            (Kind::Plot, "The school was an experiment that failed."),
+            (Kind::Plot, "Their experiences at the cottages were new."),
+            (Kind::Analysis, "Memory shapes how Kathy tells her story."),
+        ],
+        &[],
+    );
+    let r = search_with(&engine, "experiment", "full");
+    assert_eq!(ids(&r)[0], "notes:1", "{:?}", ids(&r));
+    // The other word's passages still match, below.
+    assert_eq!(r.total, 3, "{:?}", ids(&r));
+    let r = search_with(&engine, "experiences", "full");
+    assert_ne!(ids(&r)[0], "notes:1", "{:?}", ids(&r));
+    assert_eq!(ids(&r).last(), Some(&"notes:1"), "{:?}", ids(&r));
+    // Without coverage, the stem alone ranks: the passage repeating "experience" first.
+    let plain = search_with(&engine, "experiment", "full,-coverage");
+    assert_eq!(ids(&plain)[0], "notes:0", "{:?}", ids(&plain));
+}
+
 proptest::proptest! {
     #[test]
     fn repair_never_panics_and_keeps_parens_balanced(q in "[a-z \"()*^:+\\-']{0,60}") {

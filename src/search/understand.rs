@@ -101,6 +101,11 @@ pub(super) struct Understanding<'g> {
     /// corrected, whatever the ranking weighs), or names one only as an owner ("Tommy's
     /// drawings").
     pub(super) about_thing: bool,
+    /// For each content word whose stem another word shares without being a form of it
+    /// ("experiment" and "experience"), the forms of its own word the index marks
+    /// ([`crate::forms`]): only passages holding one of them have the word. Empty for the
+    /// others.
+    pub(super) own_forms: Vec<Vec<String>>,
 }
 
 impl Understanding<'_> {
@@ -230,6 +235,19 @@ impl Engine {
             .map(|(_, &at)| at)
             .collect();
         let about_thing = about_thing(&words, &content_at, &names);
+        // A word whose stem another word shares ("experiment", "experience") is found in the
+        // passages that use its own forms.
+        let own_forms = corrected
+            .iter()
+            .zip(&read_as)
+            .map(|(w, st)| {
+                if ranking.coverage {
+                    self.own_forms(searcher, w, st, &mut analyzer)
+                } else {
+                    vec![]
+                }
+            })
+            .collect();
         // A question asking for a kind of answer ("how long" → a number) is told so: the
         // reader sees why passages giving one lead.
         if let Some(t) = rule.and_then(|r| r.answer_type.as_deref()) {
@@ -251,6 +269,7 @@ impl Engine {
             read_as,
             named,
             about_thing,
+            own_forms,
         }))
     }
 
@@ -291,6 +310,51 @@ impl Engine {
             }
         }
         unmatched
+    }
+
+    /// The forms of `word` (lower case, of stem `stem`) among the words the index marks as
+    /// sharing their stem with another word's forms (the `forms` field), when `word` is a form
+    /// of exactly one of the words of that stem; empty otherwise. Words of one stem begin with
+    /// all of it but its last two letters at most (the stemmer writes "i" for a final "y",
+    /// "ble" for "bility"), so only the marked words beginning so are read.
+    fn own_forms(
+        &self,
+        searcher: &Searcher,
+        word: &str,
+        stem: &str,
+        analyzer: &mut TextAnalyzer,
+    ) -> Vec<String> {
+        let Some((cut, _)) = stem.char_indices().rev().nth(1) else {
+            return vec![];
+        };
+        let prefix = &stem[..cut];
+        if prefix.chars().count() < MIN_SHARED_PREFIX {
+            return vec![];
+        }
+        let mut sharing: Vec<String> = vec![];
+        for seg in searcher.segment_readers() {
+            let Ok(inv) = seg.inverted_index(self.fields.forms) else {
+                continue;
+            };
+            let Ok(mut stream) = inv.terms().range().ge(prefix.as_bytes()).into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                let Ok(k) = std::str::from_utf8(stream.key()) else {
+                    break;
+                };
+                if !k.starts_with(prefix) {
+                    break;
+                }
+                if !sharing.iter().any(|s| s == k) && analyse(analyzer, k) == [stem] {
+                    sharing.push(k.to_string());
+                }
+            }
+        }
+        let sharing: Vec<&str> = sharing.iter().map(String::as_str).collect();
+        crate::forms::own_forms(word, &sharing)
+            .map(|own| own.into_iter().map(String::from).collect())
+            .unwrap_or_default()
     }
 
     /// The intent a question's opening ("what happened to") or, failing that, a cue word
@@ -572,6 +636,9 @@ impl Engine {
     }
 }
 
+/// Letters a stem must keep, less its last two, for its words to be told apart: shorter stems
+/// are words of a few letters, whose forms the stemmer seldom confuses.
+const MIN_SHARED_PREFIX: usize = 3;
 /// Words of this many letters are corrected only to a name or to a word they lack a letter of;
 /// shorter ones only to a name ("sad" is no slip for "said").
 const SHORT_WORD: usize = 4;
