@@ -52,7 +52,7 @@ fn trunks(w: &str) -> Vec<String> {
 }
 
 /// Whether two words (lower case) are forms of one word: the trunk of one begins the other's
-/// ([`trunk`]), as written or with an alternating ending read as its other.
+/// (`trunk`), as written or with an alternating ending read as its other.
 pub fn one_word(a: &str, b: &str) -> bool {
     let (ta, tb) = (trunks(a), trunks(b));
     ta.iter().any(|x| {
