@@ -249,40 +249,41 @@ pub(super) fn signature_counts(
         .flat_map(|w| analyse(analyzer, w))
         .collect();
     let mut vocab = similar::Vocabulary::default();
-    // Word as written → its stem's id, and the word in lower case when it is a colliding one.
-    type Seen = (Option<u32>, Option<String>);
-    let mut id_of: HashMap<String, Seen> = HashMap::new();
+    // Word as written → its stem's id, and the word in lower case when it is a colliding one
+    // (borrowed from `colliding`, so what is remembered per word is copied, not cloned).
+    let mut id_of: HashMap<String, (Option<u32>, Option<&str>)> = HashMap::new();
     let mut words = SimpleTokenizer::default();
     let mut counts = similar::Counts::default();
     let mut forms: Vec<Vec<String>> = Vec::with_capacity(corpus.passages.len());
     for p in &corpus.passages {
         let mut ids = vec![];
-        let mut own: Vec<String> = vec![];
+        let mut own: Vec<&str> = vec![];
         let mut stream = words.token_stream(&p.text);
         while stream.advance() {
             let word = stream.token().text.as_str();
-            if !id_of.contains_key(word) {
-                let id = match analyse(analyzer, word).as_slice() {
-                    [stem] if stem.chars().nth(1).is_some() && !stop.contains(stem) => {
-                        Some(vocab.id(stem))
-                    }
-                    _ => None,
-                };
-                let lower = word.to_lowercase();
-                let form = colliding.contains(&lower).then_some(lower);
-                id_of.insert(word.to_string(), (id, form));
-            }
-            if let Some((id, form)) = id_of.get(word) {
-                ids.extend(*id);
-                if let Some(form) = form {
-                    if !own.contains(form) {
-                        own.push(form.clone());
-                    }
+            let (id, form) = match id_of.get(word) {
+                Some(seen) => *seen,
+                None => {
+                    let id = match analyse(analyzer, word).as_slice() {
+                        [stem] if stem.chars().nth(1).is_some() && !stop.contains(stem) => {
+                            Some(vocab.id(stem))
+                        }
+                        _ => None,
+                    };
+                    let form = colliding.get(&word.to_lowercase()).map(String::as_str);
+                    id_of.insert(word.to_string(), (id, form));
+                    (id, form)
+                }
+            };
+            ids.extend(id);
+            if let Some(form) = form {
+                if !own.contains(&form) {
+                    own.push(form);
                 }
             }
         }
         counts.add(ids);
-        forms.push(own);
+        forms.push(own.into_iter().map(String::from).collect());
     }
     (counts, forms)
 }
