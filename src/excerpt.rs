@@ -4,7 +4,7 @@
 //! Matching is by analysed term, so `deferral` highlights "deferrals". No markup here: ranges
 //! only; colouring is the printer's business.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
@@ -43,13 +43,18 @@ pub struct Highlight {
     pub words: BTreeSet<String>,
     /// Each phrase's terms in order; a phrase of one term is a word.
     pub phrases: Vec<Vec<String>>,
+    /// Terms that stand for more than one word ("experi": "experiment" and "experience"),
+    /// each with the forms (lower case) of the word asked for. A passage holding one of those
+    /// forms highlights only them; a passage holding none matched by the term alone, so it
+    /// highlights the term's words as they are.
+    pub forms: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl From<BTreeSet<String>> for Highlight {
     fn from(words: BTreeSet<String>) -> Highlight {
         Highlight {
             words,
-            phrases: vec![],
+            ..Highlight::default()
         }
     }
 }
@@ -57,7 +62,7 @@ impl From<BTreeSet<String>> for Highlight {
 /// Byte ranges in `text` of what `terms` highlights. Matched words next to each other (only
 /// white space between them) are one range, so a phrase is highlighted as one unit.
 pub fn matches(text: &str, terms: &Highlight, analyzer: &mut TextAnalyzer) -> Vec<Range<usize>> {
-    highlights(text, &Analysed::new(text, analyzer).matching(terms))
+    highlights(text, &Analysed::new(text, analyzer).matching(text, terms))
 }
 
 /// The highlight ranges of the matched words: adjacent ones joined into one.
@@ -176,8 +181,11 @@ impl Analysed {
     /// The words `terms` highlights, in text order, each with what it counts as when windows
     /// are compared by distinct matches: a word its term's index, every word of a phrase the
     /// phrase's own number (past the passage's terms), so a phrase counts once.
-    fn matching(&self, terms: &Highlight) -> Vec<(Range<usize>, u32)> {
+    fn matching(&self, text: &str, terms: &Highlight) -> Vec<(Range<usize>, u32)> {
         let mut found = self.matching_words(&terms.words);
+        if !terms.forms.is_empty() {
+            self.keep_own_forms(text, &terms.forms, &mut found);
+        }
         let mut phrases = false;
         for (n, phrase) in terms.phrases.iter().enumerate() {
             let ids: Option<Vec<u32>> = phrase
@@ -199,6 +207,29 @@ impl Analysed {
             found.sort_by_key(|(r, id)| (r.start, *id));
         }
         found
+    }
+
+    /// Drops from `found` the words of a term in `forms` that are not among its forms, when
+    /// the passage holds at least one that is.
+    fn keep_own_forms(
+        &self,
+        text: &str,
+        forms: &BTreeMap<String, BTreeSet<String>>,
+        found: &mut Vec<(Range<usize>, u32)>,
+    ) {
+        for (term, own) in forms {
+            let Ok(id) = self.vocab.binary_search(term) else {
+                continue;
+            };
+            let id = id as u32;
+            let is_own = |r: &Range<usize>| {
+                text.get(r.clone())
+                    .is_some_and(|w| own.contains(&w.to_lowercase()))
+            };
+            if found.iter().any(|(r, i)| *i == id && is_own(r)) {
+                found.retain(|(r, i)| *i != id || is_own(r));
+            }
+        }
     }
 
     /// The words whose term is one of `terms`: (byte range, term's index), in text order.
@@ -260,7 +291,7 @@ pub fn excerpt_of(
     prev: Option<(&str, &[Range<usize>])>,
     next: Option<(&str, &[Range<usize>])>,
 ) -> Excerpt {
-    let found = analysed.matching(terms);
+    let found = analysed.matching(text, terms);
     let hits = highlights(text, &found);
     let sents = &analysed.sentences;
     if sents.is_empty() {
@@ -424,6 +455,45 @@ mod tests {
                 .map(|r| &text[r])
                 .collect();
             assert_eq!(got, want, "{query:?}");
+        }
+    }
+
+    #[test]
+    fn a_term_two_words_share_highlights_the_asked_words_forms_where_it_can() {
+        // "experiment" and "experience" are both "experi" to the stemmer.
+        let own = |forms: &[&str]| Highlight {
+            forms: [(
+                terms(&["experiment"]).remove(0),
+                forms.iter().map(|f| f.to_string()).collect(),
+            )]
+            .into(),
+            ..stems(&["experiment"])
+        };
+        for (text, forms, want) in [
+            // Only the asked word's forms where the passage holds one.
+            (
+                "An experience of loss; the Experiments failed.",
+                own(&["experiment", "experiments"]),
+                vec!["Experiments"],
+            ),
+            // A passage with none of them matched on the term: its words are what matched.
+            (
+                "An experience of loss, experiences shared.",
+                own(&["experiment", "experiments"]),
+                vec!["experience", "experiences"],
+            ),
+            // No forms given: every word of the term.
+            (
+                "An experience of loss; the experiment failed.",
+                stems(&["experiment"]),
+                vec!["experience", "experiment"],
+            ),
+        ] {
+            let got: Vec<&str> = matches(text, &forms, &mut analyzer())
+                .into_iter()
+                .map(|r| &text[r])
+                .collect();
+            assert_eq!(got, want, "{text}");
         }
     }
 
@@ -597,7 +667,7 @@ mod tests {
                 }
             }
             let got: Vec<Range<usize>> = analysed
-                .matching(&Highlight::from(terms))
+                .matching(&text, &Highlight::from(terms))
                 .into_iter()
                 .map(|(r, _)| r)
                 .collect();

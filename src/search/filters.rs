@@ -261,7 +261,7 @@ pub(super) fn page_highlight(wanted: &[String]) -> Highlight {
             .into_iter()
             .map(|p| p.to_string())
             .collect(),
-        phrases: vec![],
+        ..Highlight::default()
     }
 }
 

@@ -81,6 +81,7 @@ impl Engine {
             clauses.extend(self.coverage(u, ranking));
         }
         highlight.words.extend(u.stems.iter().cloned());
+        highlight.forms = u.shown_forms();
         clauses.extend(self.words(u));
         clauses.extend(
             u.glossed
@@ -127,8 +128,8 @@ impl Engine {
             .map(|s| Term::from_field_text(self.fields.text, s))
             .collect();
         let phrase = Highlight {
-            words: Default::default(),
             phrases: vec![stems.to_vec()],
+            ..Highlight::default()
         };
         TextQuery::Query(Box::new(PhraseQuery::new(terms)), phrase)
     }

@@ -3,6 +3,7 @@
 //! glossary's everyday phrases in it, misspellings corrected, and the characters it names.
 //! The result is one plain value ([`Understanding`]) that retrieval turns into a query.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
@@ -114,6 +115,25 @@ impl Understanding<'_> {
         self.glossed
             .iter()
             .any(|g| g.span.len() > 1 && g.span.contains(&pos))
+    }
+
+    /// The stems whose words are highlighted only in the forms of the word asked for: those
+    /// every content word read as them has own forms for ("experiment", never "experience"
+    /// when both are asked), with the union of those forms.
+    pub(super) fn shown_forms(&self) -> BTreeMap<String, BTreeSet<String>> {
+        let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut open: BTreeSet<&str> = BTreeSet::new();
+        for (stem, own) in self.read_as.iter().zip(&self.own_forms) {
+            if own.is_empty() {
+                open.insert(stem);
+            } else {
+                out.entry(stem.clone())
+                    .or_default()
+                    .extend(own.iter().cloned());
+            }
+        }
+        out.retain(|stem, _| !open.contains(stem.as_str()));
+        out
     }
 
     /// Each distinct stem the query is read as, outside a glossary phrase: a phrase is one
