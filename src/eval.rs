@@ -378,6 +378,22 @@ pub fn ndcg_ceiling(
     ndcg_against(k, &gains, answer_grades(judgments, answer_of))
 }
 
+/// The share of a question's ideal gain (2^grade − 1 summed over its answers) that no hit in
+/// `hit_texts` earns: given every passage the engine matches, what no re-ordering of its
+/// matches can reach, because those answers share nothing the query is searched by.
+pub fn unfound_share(hit_texts: &[&str], judgments: &[Judgment], answer_of: &[usize]) -> f64 {
+    let gain = |g: &u8| f64::from((1u32 << g) - 1);
+    let ideal: f64 = answer_grades(judgments, answer_of).iter().map(gain).sum();
+    if ideal == 0.0 {
+        return 0.0;
+    }
+    let found: f64 = credit_answers(hit_texts, judgments, answer_of)
+        .iter()
+        .map(gain)
+        .sum();
+    1.0 - found / ideal
+}
+
 /// The three figures the quality target is stated in.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -539,6 +555,26 @@ mod tests {
         assert!(close(c, ndcg(&[3])), "{c}");
         // Fewer hits than the depth, or none, is no error.
         assert!(close(ndcg_ceiling(5, 10, &[], &judged, &each), 0.0));
+    }
+
+    #[test]
+    fn the_unfound_share_weighs_answers_by_their_gain() {
+        let judged = [j(3, "alpha"), j(2, "beta"), j(1, "gamma")];
+        let each: Vec<usize> = (0..judged.len()).collect();
+        // Gains 7, 3 and 1: 11 in all.
+        for (hits, want) in [
+            (vec!["alpha", "beta", "gamma"], 0.0),
+            (vec!["none", "beta", "gamma"], 7.0 / 11.0),
+            (vec!["gamma"], 10.0 / 11.0),
+            // A duplicate earns nothing twice.
+            (vec!["beta", "beta too"], 8.0 / 11.0),
+            (vec![], 1.0),
+        ] {
+            let got = unfound_share(&hits, &judged, &each);
+            assert!(close(got, want), "{hits:?}: {got}");
+        }
+        // No judgments: nothing to find.
+        assert!(close(unfound_share(&["alpha"], &[], &[]), 0.0));
     }
 
     #[test]

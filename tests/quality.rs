@@ -13,7 +13,10 @@
 //! `tests/quality/NAME.toml`, such as `heldout2` or the development set `dev`; floors not
 //! checked); `NLMG_EVAL_SET=blind` runs the four held-out sets and prints their pooled means
 //! (each question once), as does a comma-separated list of sets (`dev,heldout4`);
-//! `NLMG_EVAL_RANKING=full,-proximity` passes `--ranking` to the main column (for ablations).
+//! `NLMG_EVAL_RANKING=full,-proximity` passes `--ranking` to the main column (for ablations);
+//! `NLMG_EVAL_DEPTH=1` also runs each question for every passage it matches and prints, by
+//! category, how deep its answers lie (the best-order ceiling at depths 5, 10, 30 and all, and
+//! the share of the ideal gain no matched passage holds).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -23,6 +26,11 @@ use std::process::Command;
 use nlmg_search::eval::{self, Question, QuestionSet, Scores};
 
 const LIMIT: usize = 10;
+/// With `NLMG_EVAL_DEPTH=1`, each question is also run for this many hits (every passage it
+/// matches, on the shipped corpus) to see how deep its answers lie.
+const DEPTH_ALL: usize = 1000;
+/// The depths the `NLMG_EVAL_DEPTH` table gives the best-order ceiling at.
+const DEPTHS: [usize; 4] = [5, LIMIT, 30, DEPTH_ALL];
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -81,14 +89,14 @@ impl Engine {
         }
     }
 
-    fn search(&self, q: &Question, ranking: Option<&str>) -> Run {
+    fn search(&self, q: &Question, ranking: Option<&str>, limit: usize) -> Run {
         let mut cmd = self.command();
         if let Some(r) = ranking {
             cmd.arg("--ranking").arg(r);
         }
         cmd.arg("--json")
             .arg("--limit")
-            .arg(LIMIT.to_string())
+            .arg(limit.to_string())
             .args(q.filter_args())
             .arg(&q.query);
         let out = match cmd.output() {
@@ -254,7 +262,7 @@ fn evaluate(
     corpus: &Passages,
     answer_of: &[usize],
 ) -> Outcome {
-    let run = engine.search(q, ranking);
+    let run = engine.search(q, ranking, LIMIT);
     let shown = corpus.shown(&run);
     let texts: Vec<&str> = shown.iter().map(String::as_str).collect();
     Outcome {
@@ -265,6 +273,68 @@ fn evaluate(
     }
 }
 
+/// How deep one question's answers lie: the best-order ceiling of nDCG@5 within each of
+/// [`DEPTHS`] hits, and the share of its ideal gain in passages the query matches nowhere.
+struct Depth {
+    category: String,
+    ndcg_at_5: f64,
+    ceilings: [f64; DEPTHS.len()],
+    unfound: f64,
+}
+
+/// Runs `q` for every passage it matches and measures how deep its answers lie.
+fn depth_of(
+    engine: &Engine,
+    q: &Question,
+    ranking: Option<&str>,
+    corpus: &Passages,
+    answer_of: &[usize],
+    ndcg_at_5: f64,
+) -> Depth {
+    let run = engine.search(q, ranking, DEPTH_ALL);
+    let shown = corpus.shown(&run);
+    let texts: Vec<&str> = shown.iter().map(String::as_str).collect();
+    Depth {
+        category: q.category.clone(),
+        ndcg_at_5,
+        ceilings: DEPTHS.map(|d| eval::ndcg_ceiling(5, d, &texts, &q.relevant, answer_of)),
+        unfound: eval::unfound_share(&texts, &q.relevant, answer_of),
+    }
+}
+
+/// The depth table: for each category and for all questions, nDCG@5 as ranked, its ceiling in
+/// the best order of the top 5, 10, 30 and of every passage matched, and the share of the
+/// ideal gain that no matched passage holds.
+fn depth_table(rows: &[Depth]) -> String {
+    let mut text = format!(
+        "{:<24} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8}\n",
+        "where the answers lie", "n", "nDCG@5", "top 5", "top 10", "top 30", "all", "unfound"
+    );
+    let mut line = |label: &str, rows: &[&Depth]| {
+        if rows.is_empty() {
+            return;
+        }
+        let n = rows.len() as f64;
+        let mean = |f: &dyn Fn(&Depth) -> f64| rows.iter().map(|r| f(r)).sum::<f64>() / n;
+        let _ = write!(
+            text,
+            "{label:<24} {:>6} {:>6.3}",
+            rows.len(),
+            mean(&|r| r.ndcg_at_5)
+        );
+        for i in 0..DEPTHS.len() {
+            let _ = write!(text, " {:>6.3}", mean(&|r| r.ceilings[i]));
+        }
+        let _ = writeln!(text, " {:>8.3}", mean(&|r| r.unfound));
+    };
+    for category in eval::all_categories() {
+        let of: Vec<&Depth> = rows.iter().filter(|r| r.category == category).collect();
+        line(category, &of);
+    }
+    line("ALL", &rows.iter().collect::<Vec<_>>());
+    text
+}
+
 /// Everything the evaluation measured, plus the printed report.
 struct Report {
     full: Scores,
@@ -272,6 +342,8 @@ struct Report {
     each: Vec<Scores>,
     baseline: Option<Scores>,
     errors: usize,
+    /// Each question's depth, when `NLMG_EVAL_DEPTH` asks for it (empty otherwise).
+    depth: Vec<Depth>,
     text: String,
 }
 
@@ -334,10 +406,21 @@ fn run_evaluation(
         .collect();
     let mut errors = 0;
     let mut ceilings = [0.0; 2];
+    let mut depth = vec![];
     let corpus = Passages::read(&engine.corpus);
     for q in &set.questions {
         let answer_of = corpus.answers(q);
         let full = evaluate(engine, q, ranking, &corpus, &answer_of);
+        if depth_wanted() {
+            depth.push(depth_of(
+                engine,
+                q,
+                ranking,
+                &corpus,
+                &answer_of,
+                full.scores.ndcg_at_5,
+            ));
+        }
         let base = baseline.then(|| evaluate(engine, q, Some("baseline"), &corpus, &answer_of));
         errors += usize::from(full.run.error.is_some());
         let _ = write!(
@@ -424,11 +507,15 @@ fn run_evaluation(
     if errors > 0 {
         let _ = writeln!(text, "{errors} queries failed and scored 0");
     }
+    if !depth.is_empty() {
+        let _ = write!(text, "\n{}", depth_table(&depth));
+    }
     Report {
         full,
         each: full_scores,
         baseline: base,
         errors,
+        depth,
         text,
     }
 }
@@ -495,6 +582,12 @@ fn search_quality_meets_the_floors() {
     assert_meets_floors(&report, "floors.toml");
 }
 
+/// Whether `NLMG_EVAL_DEPTH` asks for the depth table (each question run a second time for all
+/// its matches).
+fn depth_wanted() -> bool {
+    std::env::var_os("NLMG_EVAL_DEPTH").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 /// The blind sets: never tuned on, the measure of ranking quality, reported pooled.
 const BLIND_SETS: [&str; 4] = ["heldout", "heldout2", "heldout3", "heldout4"];
 
@@ -530,6 +623,7 @@ fn run_pooled(names: &[String]) {
     };
     let mut lines = String::new();
     let mut pooled = Vec::new();
+    let mut depth = Vec::new();
     for name in names {
         let set = QuestionSet::load(&repo().join(format!("tests/quality/{name}.toml")))
             .unwrap_or_else(|e| panic!("{e}"));
@@ -538,6 +632,7 @@ fn run_pooled(names: &[String]) {
         let label = format!("{name} ({})", report.each.len());
         let _ = writeln!(lines, "{label:<36} {}", fmt_scores(&report.full));
         pooled.extend(report.each);
+        depth.extend(report.depth);
     }
     let label = format!("POOLED ({} questions)", pooled.len());
     let _ = writeln!(lines, "{label:<36} {}", fmt_scores(&Scores::mean(&pooled)));
@@ -545,6 +640,9 @@ fn run_pooled(names: &[String]) {
         "{:<36} {:>6} {:>5} {:>5}\n{lines}",
         "set", "nDCG@5", "P@3", "MRR"
     );
+    if !depth.is_empty() {
+        println!("pooled:\n{}", depth_table(&depth));
+    }
     println!("(several sets: floors not checked)");
 }
 
