@@ -757,28 +757,13 @@ impl Engine {
 
     /// Stems in the text field that extend `stem` or that it extends by one or two letters.
     pub(super) fn stem_family(&self, searcher: &Searcher, stem: &str) -> Vec<String> {
-        let mut out = vec![];
         if stem.len() < 4 {
-            return out;
+            return vec![];
         }
-        for seg in searcher.segment_readers() {
-            let Ok(inv) = seg.inverted_index(self.fields.text) else {
-                continue;
-            };
-            if let Ok(mut stream) = inv.terms().range().ge(stem.as_bytes()).into_stream() {
-                while stream.advance() {
-                    let Ok(k) = std::str::from_utf8(stream.key()) else {
-                        break;
-                    };
-                    if !k.starts_with(stem) {
-                        break;
-                    }
-                    if k != stem && same_family(stem, k) && !out.iter().any(|o| o == k) {
-                        out.push(k.to_string());
-                    }
-                }
-            }
-        }
+        let mut out: Vec<String> = terms_beginning(searcher, self.fields.text, stem)
+            .into_iter()
+            .filter(|k| k != stem && same_family(stem, k))
+            .collect();
         for cut in 1..=2 {
             if let Some(shorter) = stem.get(..stem.len().saturating_sub(cut)) {
                 if same_family(stem, shorter)
@@ -801,6 +786,32 @@ fn answers<'r>(u: &Understanding, r: &'r IntentRule) -> Vec<&'r (String, String)
     } else {
         r.answers.iter().collect()
     }
+}
+
+/// The distinct terms of `field` that begin with `prefix`, over every segment, in the order
+/// first met.
+pub(super) fn terms_beginning(searcher: &Searcher, field: Field, prefix: &str) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    for seg in searcher.segment_readers() {
+        let Ok(inv) = seg.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inv.terms().range().ge(prefix.as_bytes()).into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            let Ok(k) = std::str::from_utf8(stream.key()) else {
+                break;
+            };
+            if !k.starts_with(prefix) {
+                break;
+            }
+            if !out.iter().any(|o| o == k) {
+                out.push(k.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// Passages whose `field` holds `s`.

@@ -10,7 +10,7 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 use tantivy::Searcher;
 
 use super::glossary::{IntentRule, KindWeights};
-use super::retrieve::doc_freq;
+use super::retrieve::{doc_freq, terms_beginning};
 use super::{english, guard, Engine, Expansion, Ranking};
 use crate::index::analyse;
 use crate::lexicon::STOP_WORDS;
@@ -351,26 +351,10 @@ impl Engine {
         if prefix.chars().count() < MIN_SHARED_PREFIX {
             return vec![];
         }
-        let mut sharing: Vec<String> = vec![];
-        for seg in searcher.segment_readers() {
-            let Ok(inv) = seg.inverted_index(self.fields.forms) else {
-                continue;
-            };
-            let Ok(mut stream) = inv.terms().range().ge(prefix.as_bytes()).into_stream() else {
-                continue;
-            };
-            while stream.advance() {
-                let Ok(k) = std::str::from_utf8(stream.key()) else {
-                    break;
-                };
-                if !k.starts_with(prefix) {
-                    break;
-                }
-                if !sharing.iter().any(|s| s == k) && analyse(analyzer, k) == [stem] {
-                    sharing.push(k.to_string());
-                }
-            }
-        }
+        let sharing: Vec<String> = terms_beginning(searcher, self.fields.forms, prefix)
+            .into_iter()
+            .filter(|k| analyse(analyzer, k) == [stem])
+            .collect();
         let sharing: Vec<&str> = sharing.iter().map(String::as_str).collect();
         crate::forms::own_forms(word, &sharing)
             .map(|own| own.into_iter().map(String::from).collect())
